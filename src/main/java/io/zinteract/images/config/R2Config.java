@@ -1,0 +1,67 @@
+package io.zinteract.images.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Connection to Cloudflare R2 or any S3-compatible store. Property {@code r2.x-y} is read from environment
+ * variable {@code R2_X_Y}, so {@code R2_BUCKET} sets {@link #bucket()}.
+ */
+@ConfigMapping(prefix = "r2")
+public interface R2Config {
+
+    /** Cloudflare account id; gives the endpoint {@code https://<id>.r2.cloudflarestorage.com} ({@code R2_ACCOUNT_ID}). */
+    Optional<String> accountId();
+
+    /** Endpoint that overrides the one derived from the account id: S3Proxy, MinIO, any S3 ({@code R2_ENDPOINT}). */
+    Optional<String> endpoint();
+
+    /** Access key id of an R2 API token with object read and write on the bucket ({@code R2_ACCESS_KEY_ID}). */
+    Optional<String> accessKeyId();
+
+    /** Secret of that token ({@code R2_SECRET_ACCESS_KEY}). Never logged. */
+    Optional<String> secretAccessKey();
+
+    /** Bucket that holds the images ({@code R2_BUCKET}). */
+    @WithDefault("z-interact-images")
+    String bucket();
+
+    /**
+     * Public base URL of the bucket: a custom domain or the r2.dev address ({@code R2_PUBLIC_URL}). When empty,
+     * images are served through presigned URLs or streamed.
+     */
+    Optional<String> publicUrl();
+
+    /** Region sent in signatures; R2 wants {@code auto} ({@code R2_REGION}). */
+    @WithDefault("auto")
+    String region();
+
+    /** Prefix of every object key this service writes ({@code R2_KEY_PREFIX}). */
+    @WithDefault("images/")
+    String keyPrefix();
+
+    /** Limit on one whole SDK call, including its transfer ({@code R2_CALL_TIMEOUT}). */
+    @WithDefault("PT30S")
+    Duration callTimeout();
+
+    /** True when an endpoint and both credentials are known, i.e. the service can reach a bucket at all. */
+    default boolean configured() {
+        return (present(endpoint()) || present(accountId())) && present(accessKeyId()) && present(secretAccessKey());
+    }
+
+    /** The endpoint actually used: {@link #endpoint()} when set, else the one derived from the account id. */
+    default Optional<String> effectiveEndpoint() {
+        if (present(endpoint())) {
+            return endpoint().map(String::trim);
+        }
+        return accountId().filter(s -> !s.isBlank())
+                .map(id -> "https://" + id.trim() + ".r2.cloudflarestorage.com");
+    }
+
+    private static boolean present(Optional<String> value) {
+        return value.filter(s -> !s.isBlank()).isPresent();
+    }
+}

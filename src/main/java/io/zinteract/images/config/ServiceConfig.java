@@ -1,0 +1,56 @@
+package io.zinteract.images.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Settings of the service itself. The environment variable names that operators use are mapped onto these
+ * keys in {@code application.properties}; the README's configuration table lists both.
+ */
+@ConfigMapping(prefix = "images")
+public interface ServiceConfig {
+
+    /**
+     * Where new images go: {@code true} stores them in R2 and keeps only metadata in the database,
+     * {@code false} stores them base64 in {@code image_data} as the legacy app did ({@code ENABLE_R2_STORAGE}).
+     */
+    @WithName("enable-r2-storage")
+    @WithDefault("false")
+    boolean enableR2Storage();
+
+    /** Largest image accepted, in bytes ({@code MAX_IMAGE_BYTES}); 25 MiB by default. */
+    @WithDefault("26214400")
+    long maxImageBytes();
+
+    /** Path of the embedded SQLite database file ({@code SQLITE_PATH}). */
+    @WithDefault("data/images.db")
+    String sqlitePath();
+
+    /** How images stored in R2 are served by {@code GET /api/images/{id}}. */
+    Serve serve();
+
+    interface Serve {
+        /**
+         * {@code redirect} answers 302 to the public URL (or a presigned URL when there is none);
+         * {@code proxy} streams the object through this service ({@code IMAGE_SERVE_MODE}).
+         */
+        @WithDefault("redirect")
+        ServeMode mode();
+
+        /** Lifetime of presigned GET URLs handed out by redirects ({@code PRESIGN_TTL}); R2 allows 1 s to 7 days. */
+        @WithDefault("PT10M")
+        Duration presignTtl();
+    }
+
+    enum ServeMode {
+        REDIRECT,
+        PROXY
+    }
+
+    /** Base URL clients should use to reach this service, when it differs from the request's own. */
+    Optional<String> publicBaseUrl();
+}

@@ -1,0 +1,100 @@
+package io.zinteract.images.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Refuses to start on missing or contradictory settings, with one line that names the environment variable to fix,
+ * instead of failing later on the first request.
+ */
+@ApplicationScoped
+public class StartupValidator {
+
+    private static final Logger LOG = Logger.getLogger(StartupValidator.class);
+    private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9a-fA-F]{32}");
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9-]{1,61}[a-z0-9]");
+    private static final Pattern KEY_PREFIX = Pattern.compile("([A-Za-z0-9_-]+/)*");
+    private static final long MAX_SINGLE_PUT = 5L * 1024 * 1024 * 1024;
+
+    private final ServiceConfig service;
+    private final R2Config r2;
+
+    public StartupValidator(ServiceConfig service, R2Config r2) {
+        this.service = service;
+        this.r2 = r2;
+    }
+
+    public void validate() {
+        String problem = firstProblem();
+        if (problem != null) {
+            LOG.error("Invalid configuration: " + problem);
+            throw new InvalidConfigurationException(problem);
+        }
+    }
+
+    /** The first problem found, or null when the settings are usable. Package-private for tests. */
+    String firstProblem() {
+        if (blank(r2.accessKeyId()) != blank(r2.secretAccessKey())) {
+            return blank(r2.accessKeyId())
+                    ? "R2_ACCESS_KEY_ID is missing while R2_SECRET_ACCESS_KEY is set"
+                    : "R2_SECRET_ACCESS_KEY is missing while R2_ACCESS_KEY_ID is set";
+        }
+        if (!blank(r2.accountId()) && !ACCOUNT_ID.matcher(r2.accountId().get().trim()).matches()) {
+            return "R2_ACCOUNT_ID must be the 32-character hexadecimal Cloudflare account id";
+        }
+        if (!blank(r2.endpoint()) && !httpUrl(r2.endpoint().get())) {
+            return "R2_ENDPOINT must be an http(s) URL such as https://<account>.r2.cloudflarestorage.com";
+        }
+        if (!blank(r2.publicUrl()) && !httpUrl(r2.publicUrl().get())) {
+            return "R2_PUBLIC_URL must be an http(s) URL such as https://images.example.com";
+        }
+        if (!BUCKET.matcher(r2.bucket()).matches()) {
+            return "R2_BUCKET must be 3 to 63 lowercase letters, digits or hyphens";
+        }
+        if (!KEY_PREFIX.matcher(r2.keyPrefix()).matches()) {
+            return "R2_KEY_PREFIX must be empty or folders of [A-Za-z0-9_-] each ending in '/'";
+        }
+        if (service.enableR2Storage() && !r2.configured()) {
+            if (blank(r2.endpoint()) && blank(r2.accountId())) {
+                return "ENABLE_R2_STORAGE=true needs R2_ACCOUNT_ID or R2_ENDPOINT";
+            }
+            return "ENABLE_R2_STORAGE=true needs R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY";
+        }
+        if (service.maxImageBytes() < 1 || service.maxImageBytes() > MAX_SINGLE_PUT) {
+            return "MAX_IMAGE_BYTES must be between 1 and " + MAX_SINGLE_PUT;
+        }
+        Duration ttl = service.serve().presignTtl();
+        if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(7)) > 0) {
+            return "PRESIGN_TTL must be between PT1S and P7D (R2's presign limits)";
+        }
+        if (service.sqlitePath().isBlank()) {
+            return "SQLITE_PATH must not be empty";
+        }
+        return null;
+    }
+
+    private static boolean blank(Optional<String> value) {
+        return value.filter(s -> !s.isBlank()).isEmpty();
+    }
+
+    private static boolean httpUrl(String value) {
+        try {
+            URI uri = URI.create(value.trim());
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Thrown at start when a setting cannot work; its message is the one line operators see. */
+    public static class InvalidConfigurationException extends RuntimeException {
+        public InvalidConfigurationException(String message) {
+            super(message);
+        }
+    }
+}

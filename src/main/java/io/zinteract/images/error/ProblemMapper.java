@@ -1,0 +1,116 @@
+package io.zinteract.images.error;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.zinteract.images.db.Jdbc;
+import io.zinteract.images.storage.StorageException;
+import io.zinteract.images.storage.StorageNotConfiguredException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one place where failures become HTTP answers: always {@code application/problem+json} with a stable code,
+ * never an exception class name or a stack trace. Unexpected failures are logged here with their stack trace.
+ */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    private static final String RETRY_AFTER_SECONDS = "10";
+
+    @ServerExceptionMapper
+    public Response api(ApiException e, UriInfo uri) {
+        return respond(e.code(), e.getMessage(), e.extensions(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        ErrorCode code = switch (status) {
+            case 400 -> ErrorCode.INVALID_REQUEST;
+            case 401 -> ErrorCode.UNAUTHORIZED;
+            case 403 -> ErrorCode.FORBIDDEN;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 406 -> ErrorCode.NOT_ACCEPTABLE;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_REQUEST;
+        };
+        if (status >= 500) {
+            LOG.error("Request failed", e);
+        }
+        Response response = respond(code, status >= 500 ? code.title() : safeDetail(e, code), Map.of(), uri);
+        if (status == 405 && e.getResponse().getHeaderString("Allow") != null) {
+            return Response.fromResponse(response).header("Allow", e.getResponse().getHeaderString("Allow")).build();
+        }
+        return response;
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e, UriInfo uri) {
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr();
+        return respond(ErrorCode.MALFORMED_JSON, "The body is not valid JSON of the expected shape" + where, Map.of(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response storage(StorageException e, UriInfo uri) {
+        if (e instanceof StorageNotConfiguredException) {
+            return respond(ErrorCode.STORAGE_NOT_CONFIGURED, e.getMessage(), Map.of(), uri);
+        }
+        LOG.warnf("Object store call failed: %s", e.getMessage());
+        return retryLater(respond(ErrorCode.STORAGE_UNAVAILABLE, e.getMessage(), Map.of(), uri));
+    }
+
+    @ServerExceptionMapper
+    public Response breakerOpen(CircuitBreakerOpenException e, UriInfo uri) {
+        return retryLater(respond(ErrorCode.STORAGE_UNAVAILABLE,
+                "The object store failed repeatedly; calls are paused for a few seconds", Map.of(), uri));
+    }
+
+    @ServerExceptionMapper
+    public Response timeout(TimeoutException e, UriInfo uri) {
+        return retryLater(respond(ErrorCode.STORAGE_UNAVAILABLE, "The object store did not answer in time", Map.of(), uri));
+    }
+
+    @ServerExceptionMapper
+    public Response database(Jdbc.DataAccessException e, UriInfo uri) {
+        LOG.error("Database call failed", e);
+        return retryLater(respond(ErrorCode.DATABASE_UNAVAILABLE, "The database could not complete the request",
+                Map.of(), uri));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        LOG.error("Unexpected failure", e);
+        return respond(ErrorCode.INTERNAL_ERROR, "The request failed unexpectedly; the server log has the details",
+                Map.of(), uri);
+    }
+
+    public static Response respond(ErrorCode code, String detail, Map<String, Object> extensions, UriInfo uri) {
+        Map<String, Object> ext = extensions == null || extensions.isEmpty() ? null : new LinkedHashMap<>(extensions);
+        String instance = uri == null ? null : uri.getRequestUri().getRawPath();
+        Problem problem = new Problem(code.type(), code.title(), code.status(), detail, code.name(), instance, ext);
+        return Response.status(code.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    private static Response retryLater(Response response) {
+        return Response.fromResponse(response).header("Retry-After", RETRY_AFTER_SECONDS).build();
+    }
+
+    /** Framework messages are fine to show for 4xx (they name the missing header or method), but never class names. */
+    private static String safeDetail(WebApplicationException e, ErrorCode code) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank() || message.contains("Exception") || message.contains("java.")) {
+            return code.title();
+        }
+        return message;
+    }
+}

@@ -1,0 +1,20 @@
+package io.zinteract.images.image;
+
+import io.zinteract.images.storage.ObjectStream;
+
+import java.net.URI;
+
+/** How a GET of an image is answered: the bytes themselves, a redirect, or a stream from the bucket. */
+public sealed interface ImageContent {
+
+    StorageKind storage();
+
+    record Bytes(StorageKind storage, byte[] data, String contentType, String sha256) implements ImageContent {
+    }
+
+    record Redirect(StorageKind storage, URI location, String cacheControl) implements ImageContent {
+    }
+
+    record Streamed(StorageKind storage, ObjectStream stream, String sha256) implements ImageContent {
+    }
+}

@@ -1,0 +1,88 @@
+package io.zinteract.images.image;
+
+import io.smallrye.mutiny.Uni;
+import io.zinteract.images.config.ServiceConfig;
+import io.zinteract.images.db.Blocking;
+import io.zinteract.images.error.ApiException;
+import io.zinteract.images.error.ErrorCode;
+import io.zinteract.images.storage.R2Storage;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Serves images whichever storage holds them, so the app keeps working while a migration moves rows from the
+ * database to R2 underneath it.
+ */
+@ApplicationScoped
+public class ImageReadService {
+
+    private final ImageRepository repository;
+    private final R2Storage storage;
+    private final ServiceConfig config;
+
+    public ImageReadService(ImageRepository repository, R2Storage storage, ServiceConfig config) {
+        this.repository = repository;
+        this.storage = storage;
+        this.config = config;
+    }
+
+    public Uni<ImageRecord> find(String id) {
+        Ids.require("id", id);
+        return Blocking.call(() -> repository.findById(id))
+                .map(found -> found.orElseThrow(() -> ImageService.notFound(id)));
+    }
+
+    public Uni<List<ImageRecord>> page(String personaId, String sessionId, String cursor, int limit) {
+        String persona = Ids.optional("personaId", personaId);
+        String session = Ids.optional("sessionId", sessionId);
+        PageCursor after = cursor == null || cursor.isEmpty() ? null : PageCursor.decode(cursor);
+        return Blocking.call(() -> repository.page(persona, session, after, limit));
+    }
+
+    /** The content of an image; {@code range} is only forwarded when the bytes are streamed from the bucket. */
+    public Uni<ImageContent> content(String id, String range) {
+        return find(id).chain(row -> switch (row.storage()) {
+            case R2 -> fromR2(row, range);
+            case BASE64 -> fromDatabase(row);
+            case EXTERNAL -> Uni.createFrom().item(new ImageContent.Redirect(StorageKind.EXTERNAL,
+                    URI.create(row.imageUrl()), "public, max-age=3600"));
+            case NONE -> Uni.createFrom().failure(new ApiException(ErrorCode.IMAGE_CONTENT_MISSING,
+                    "image " + id + " has no stored content (status " + row.status() + ")"));
+        });
+    }
+
+    private Uni<ImageContent> fromR2(ImageRecord row, String range) {
+        if (!storage.configured() && row.hasBase64()) {
+            // A row migrated with its base64 retained stays servable even if R2 settings are removed.
+            return fromDatabase(row);
+        }
+        if (config.serve().mode() == ServiceConfig.ServeMode.PROXY) {
+            return storage.open(row.r2Key(), range).map(found -> found
+                    .<ImageContent>map(stream -> new ImageContent.Streamed(StorageKind.R2, stream, row.sha256()))
+                    .orElseThrow(() -> new ApiException(ErrorCode.IMAGE_CONTENT_MISSING,
+                            "object " + row.r2Key() + " of image " + row.id() + " is missing from the bucket")));
+        }
+        Optional<String> publicUrl = storage.publicUrl(row.r2Key());
+        if (publicUrl.isPresent()) {
+            return Uni.createFrom().item(new ImageContent.Redirect(StorageKind.R2, URI.create(publicUrl.get()),
+                    "public, max-age=86400"));
+        }
+        return Uni.createFrom().item(() -> new ImageContent.Redirect(StorageKind.R2,
+                storage.presignGet(row.r2Key(), config.serve().presignTtl()), "private, no-store"));
+    }
+
+    private Uni<ImageContent> fromDatabase(ImageRecord row) {
+        return Blocking.call(() -> {
+            String data = repository.findImageData(row.id()).orElseThrow(() -> ImageService.notFound(row.id()));
+            byte[] bytes = ImageBytes.decodeBase64(data).orElseThrow(() -> new ApiException(ErrorCode.IMAGE_DATA_CORRUPT,
+                    "the stored base64 of image " + row.id() + " cannot be decoded"));
+            String type = ImageType.sniff(bytes).map(ImageType::mimeType)
+                    .orElse(row.effectiveContentType() == null ? "application/octet-stream" : row.effectiveContentType());
+            String sha = row.sha256() != null ? row.sha256() : ImageBytes.sha256Hex(bytes);
+            return new ImageContent.Bytes(StorageKind.BASE64, bytes, type, sha);
+        });
+    }
+}

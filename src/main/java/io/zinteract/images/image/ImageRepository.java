@@ -1,0 +1,157 @@
+package io.zinteract.images.image;
+
+import io.zinteract.images.db.Jdbc;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL for the {@code images} table. Blocking: call from a worker thread. */
+@ApplicationScoped
+public class ImageRepository {
+
+    static final String COLUMNS = "id, session_id, participant_id, table_id, persona_id, persona_title, image_url, "
+            + "image_mime_type, prompt, provider, status, r2_key, migration_status, migrated_at, created_at, updated_at, "
+            + "content_type, size_bytes, sha256, storage_class, COALESCE(length(image_data), 0) AS base64_length";
+
+    private final Jdbc jdbc;
+
+    public ImageRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(NewImageRow row) {
+        jdbc.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO images (id, session_id, participant_id, table_id, "
+                    + "persona_id, persona_title, image_url, image_data, image_mime_type, prompt, provider, status, r2_key, "
+                    + "migration_status, migrated_at, created_at, updated_at, content_type, size_bytes, sha256, storage_class) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                int i = 0;
+                ps.setString(++i, row.id());
+                ps.setString(++i, row.sessionId());
+                ps.setString(++i, row.participantId());
+                ps.setString(++i, row.tableId());
+                ps.setString(++i, row.personaId());
+                ps.setString(++i, row.personaTitle());
+                ps.setString(++i, row.imageUrl());
+                ps.setString(++i, row.imageData());
+                ps.setString(++i, row.imageMimeType());
+                ps.setString(++i, row.prompt());
+                ps.setString(++i, row.provider());
+                ps.setString(++i, row.status());
+                ps.setString(++i, row.r2Key());
+                ps.setString(++i, row.migrationStatus());
+                setLong(ps, ++i, row.migratedAt());
+                ps.setLong(++i, row.createdAt());
+                ps.setLong(++i, row.createdAt());
+                ps.setString(++i, row.contentType());
+                ps.setLong(++i, row.sizeBytes());
+                ps.setString(++i, row.sha256());
+                ps.setString(++i, row.storageClass());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    public Optional<ImageRecord> findById(String id) {
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM images WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** The base64 payload of a row, read only when it is about to be served. */
+    public Optional<String> findImageData(String id) {
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT image_data FROM images WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Newest first, keyset-paginated on {@code (created_at, id)}: a page after {@code after} never skips or repeats
+     * rows however many are inserted meanwhile. Returns up to {@code limit} rows.
+     */
+    public List<ImageRecord> page(String personaId, String sessionId, PageCursor after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM images WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (personaId != null) {
+            sql.append(" AND persona_id = ?");
+            args.add(personaId);
+        }
+        if (sessionId != null) {
+            sql.append(" AND session_id = ?");
+            args.add(sessionId);
+        }
+        if (after != null) {
+            sql.append(" AND (COALESCE(created_at, 0) < ? OR (COALESCE(created_at, 0) = ? AND id < ?))");
+            args.add(after.createdAt());
+            args.add(after.createdAt());
+            args.add(after.id());
+        }
+        sql.append(" ORDER BY COALESCE(created_at, 0) DESC, id DESC LIMIT ?");
+        args.add(limit);
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
+                }
+                List<ImageRecord> rows = new ArrayList<>(limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(map(rs));
+                    }
+                }
+                return rows;
+            }
+        });
+    }
+
+    public boolean delete(String id) {
+        return jdbc.withConnection(c -> delete(c, id));
+    }
+
+    static boolean delete(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM images WHERE id = ?")) {
+            ps.setString(1, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    static ImageRecord map(ResultSet rs) throws SQLException {
+        return new ImageRecord(rs.getString("id"), rs.getString("session_id"), rs.getString("participant_id"),
+                rs.getString("table_id"), rs.getString("persona_id"), rs.getString("persona_title"),
+                rs.getString("image_url"), rs.getString("image_mime_type"), rs.getString("prompt"),
+                rs.getString("provider"), rs.getString("status"), rs.getString("r2_key"),
+                rs.getString("migration_status"), getLong(rs, "migrated_at"), getLong(rs, "created_at"),
+                getLong(rs, "updated_at"), rs.getString("content_type"), getLong(rs, "size_bytes"),
+                rs.getString("sha256"), rs.getString("storage_class"), rs.getLong("base64_length"));
+    }
+
+    static Long getLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.zinteract.images.image;
+
+import io.smallrye.mutiny.Uni;
+import io.zinteract.images.error.ApiException;
+import io.zinteract.images.error.ErrorCode;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestMulti;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import java.net.URI;
+import java.util.List;
+
+/** The image API. Only maps HTTP to the services and back; the services validate and decide. */
+@Path("/api/images")
+public class ImageResource {
+
+    static final int DEFAULT_PAGE = 50;
+    static final int MAX_PAGE = 200;
+
+    private final ImageService images;
+    private final ImageReadService reads;
+    private final ImageResponses responses;
+
+    public ImageResource(ImageService images, ImageReadService reads, ImageResponses responses) {
+        this.images = images;
+        this.reads = reads;
+        this.responses = responses;
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> uploadForm(@RestForm("file") List<FileUpload> files, @RestForm String personaId,
+            @RestForm String personaTitle, @RestForm String prompt, @RestForm String sessionId,
+            @RestForm String participantId, @RestForm String tableId, @RestForm String provider, UriInfo uri) {
+        if (files == null || files.isEmpty()) {
+            throw new ApiException(ErrorCode.MISSING_FIELD, "multipart part 'file' with the image is required");
+        }
+        FileUpload file = files.get(0);
+        return created(new ImageUpload(null, file.uploadedFile(), file.contentType(), personaId, personaTitle, prompt,
+                sessionId, participantId, tableId, provider), uri);
+    }
+
+    @POST
+    @Consumes({ "image/*", MediaType.APPLICATION_OCTET_STREAM })
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> uploadRaw(byte[] body, @RestHeader("Content-Type") String contentType,
+            @RestQuery String personaId, @RestQuery String personaTitle, @RestQuery String prompt,
+            @RestQuery String sessionId, @RestQuery String participantId, @RestQuery String tableId,
+            @RestQuery String provider, UriInfo uri) {
+        return created(new ImageUpload(body == null ? new byte[0] : body, null, contentType, personaId, personaTitle,
+                prompt, sessionId, participantId, tableId, provider), uri);
+    }
+
+    @GET
+    @Path("{id}")
+    public RestMulti<byte[]> get(@RestPath String id, @RestHeader("Range") String range,
+            @RestHeader("If-None-Match") String ifNoneMatch) {
+        return responses.serve(reads.content(id, range), range, ifNoneMatch);
+    }
+
+    @GET
+    @Path("{id}/meta")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<ImageMeta> meta(@RestPath String id, UriInfo uri) {
+        return reads.find(id).map(row -> ImageMeta.of(row, responses.url(row, uri)));
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<ImagePage> list(@RestQuery String personaId, @RestQuery String sessionId, @RestQuery String limit,
+            @RestQuery String cursor, UriInfo uri) {
+        int size = pageSize(limit);
+        return reads.page(personaId, sessionId, cursor, size + 1).map(rows -> {
+            boolean more = rows.size() > size;
+            List<ImageRecord> page = more ? rows.subList(0, size) : rows;
+            String next = null;
+            if (more) {
+                ImageRecord last = page.get(page.size() - 1);
+                next = new PageCursor(last.createdAt() == null ? 0 : last.createdAt(), last.id()).encode();
+            }
+            return new ImagePage(page.stream().map(r -> ImageMeta.of(r, responses.url(r, uri))).toList(), next);
+        });
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Uni<Response> delete(@RestPath String id) {
+        return images.delete(id).map(ignored -> Response.noContent().build());
+    }
+
+    private Uni<Response> created(ImageUpload upload, UriInfo uri) {
+        return images.store(upload).map(stored -> {
+            URI location = responses.serviceUri(uri, stored.id());
+            StoredImage body = stored.url() != null ? stored : new StoredImage(stored.id(), stored.personaId(),
+                    stored.contentType(), stored.size(), stored.sha256(), stored.storage(), stored.r2Key(),
+                    location.toString(), stored.fallback());
+            return Response.created(location).entity(body).header("X-Image-Storage", stored.storage().wire()).build();
+        });
+    }
+
+    private static int pageSize(String limit) {
+        if (limit == null || limit.isEmpty()) {
+            return DEFAULT_PAGE;
+        }
+        try {
+            int value = Integer.parseInt(limit);
+            if (value >= 1 && value <= MAX_PAGE) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below like any other out-of-range value
+        }
+        throw new ApiException(ErrorCode.INVALID_REQUEST, "limit must be a whole number from 1 to " + MAX_PAGE);
+    }
+}

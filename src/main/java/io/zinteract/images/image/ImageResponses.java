@@ -1,0 +1,130 @@
+package io.zinteract.images.image;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.zinteract.images.config.ServiceConfig;
+import io.zinteract.images.storage.R2Storage;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.RestMulti;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns {@link ImageContent} into HTTP: validators, caching, ranges and redirects, so that the resource stays a
+ * mapping and every storage answers with the same headers.
+ */
+@ApplicationScoped
+public class ImageResponses {
+
+    static final String STORAGE_HEADER = "X-Image-Storage";
+
+    private final R2Storage storage;
+    private final ServiceConfig config;
+
+    public ImageResponses(R2Storage storage, ServiceConfig config) {
+        this.storage = storage;
+        this.config = config;
+    }
+
+    /** Status, headers and body of {@code GET /api/images/{id}}; the body streams when it comes from the bucket. */
+    public RestMulti<byte[]> serve(Uni<ImageContent> content, String range, String ifNoneMatch) {
+        Uni<Reply> reply = content.map(c -> {
+            if (c instanceof ImageContent.Bytes bytes) {
+                return bytes(bytes, range, ifNoneMatch);
+            }
+            if (c instanceof ImageContent.Redirect redirect) {
+                return redirect(redirect);
+            }
+            return streamed((ImageContent.Streamed) c);
+        });
+        return RestMulti.fromUniResponse(reply, Reply::body, Reply::headers, Reply::status);
+    }
+
+    /** Where clients fetch an image: the public R2 URL when there is one, else this service. */
+    public String url(ImageRecord row, UriInfo uri) {
+        if (row.storage() == StorageKind.R2) {
+            Optional<String> publicUrl = storage.publicUrl(row.r2Key());
+            if (publicUrl.isPresent()) {
+                return publicUrl.get();
+            }
+        }
+        return serviceUri(uri, row.id()).toString();
+    }
+
+    public URI serviceUri(UriInfo uri, String id) {
+        String base = config.publicBaseUrl().filter(s -> !s.isBlank()).orElse(uri.getBaseUri().toString());
+        return URI.create((base.endsWith("/") ? base : base + "/") + "api/images/" + id);
+    }
+
+    record Reply(int status, Map<String, List<String>> headers, Multi<byte[]> body) {
+    }
+
+    private static Reply bytes(ImageContent.Bytes c, String rangeHeader, String ifNoneMatch) {
+        Map<String, List<String>> headers = new HashMap<>();
+        String etag = "\"" + c.sha256() + "\"";
+        headers.put("ETag", List.of(etag));
+        headers.put("Cache-Control", List.of(R2Storage.IMMUTABLE_CACHE_CONTROL));
+        headers.put("Accept-Ranges", List.of("bytes"));
+        headers.put(STORAGE_HEADER, List.of(c.storage().wire()));
+        if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
+            return new Reply(304, headers, Multi.createFrom().empty());
+        }
+        headers.put("Content-Type", List.of(c.contentType()));
+        long total = c.data().length;
+        Optional<ByteRange> range = ByteRange.parse(rangeHeader, total);
+        if (range.isPresent()) {
+            ByteRange r = range.get();
+            headers.put("Content-Range", List.of(r.contentRange(total)));
+            headers.put("Content-Length", List.of(Long.toString(r.length())));
+            byte[] part = Arrays.copyOfRange(c.data(), (int) r.start(), (int) r.end() + 1);
+            return new Reply(206, headers, Multi.createFrom().item(part));
+        }
+        headers.put("Content-Length", List.of(Long.toString(total)));
+        return new Reply(200, headers, Multi.createFrom().item(c.data()));
+    }
+
+    private static Reply redirect(ImageContent.Redirect c) {
+        Map<String, List<String>> headers = new HashMap<>();
+        headers.put("Location", List.of(c.location().toString()));
+        headers.put("Cache-Control", List.of(c.cacheControl()));
+        headers.put(STORAGE_HEADER, List.of(c.storage().wire()));
+        headers.put("Content-Length", List.of("0"));
+        return new Reply(302, headers, Multi.createFrom().empty());
+    }
+
+    private static Reply streamed(ImageContent.Streamed c) {
+        Map<String, List<String>> headers = new HashMap<>();
+        var s = c.stream();
+        if (s.contentType() != null) {
+            headers.put("Content-Type", List.of(s.contentType()));
+        }
+        if (s.contentLength() >= 0) {
+            headers.put("Content-Length", List.of(Long.toString(s.contentLength())));
+        }
+        headers.put("ETag", List.of("\"" + (c.sha256() != null ? c.sha256() : s.etag()) + "\""));
+        headers.put("Cache-Control", List.of(R2Storage.IMMUTABLE_CACHE_CONTROL));
+        headers.put("Accept-Ranges", List.of("bytes"));
+        headers.put(STORAGE_HEADER, List.of(c.storage().wire()));
+        if (s.contentRange() != null) {
+            headers.put("Content-Range", List.of(s.contentRange()));
+            return new Reply(206, headers, s.body());
+        }
+        return new Reply(200, headers, s.body());
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        for (String candidate : ifNoneMatch.split(",")) {
+            String value = candidate.trim();
+            if (value.equals("*") || value.equals(etag) || value.equals("W/" + etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

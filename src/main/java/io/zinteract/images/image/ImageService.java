@@ -1,0 +1,189 @@
+package io.zinteract.images.image;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.zinteract.images.config.ServiceConfig;
+import io.zinteract.images.db.Blocking;
+import io.zinteract.images.error.ApiException;
+import io.zinteract.images.error.ErrorCode;
+import io.zinteract.images.storage.ObjectKeys;
+import io.zinteract.images.storage.PutObject;
+import io.zinteract.images.storage.R2Storage;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Creates and deletes images. Writes follow one order: the object first, then the row; a row that cannot be
+ * written gets its fresh object deleted, and a delete removes the object before the row, so no row ever points at
+ * an object that is not there.
+ */
+@ApplicationScoped
+public class ImageService {
+
+    private static final Logger LOG = Logger.getLogger(ImageService.class);
+    static final int MAX_PROMPT = 4000;
+    static final int MAX_TITLE = 200;
+    static final Set<String> PROVIDERS = Set.of("openai", "stability", "midjourney", "placeholder");
+
+    private final ImageRepository repository;
+    private final R2Storage storage;
+    private final ObjectKeys keys;
+    private final ServiceConfig config;
+    private final MeterRegistry registry;
+
+    public ImageService(ImageRepository repository, R2Storage storage, ObjectKeys keys, ServiceConfig config,
+            MeterRegistry registry) {
+        this.repository = repository;
+        this.storage = storage;
+        this.keys = keys;
+        this.config = config;
+        this.registry = registry;
+    }
+
+    /** Validates, stores the bytes in R2 or the database by the flag, and writes the row. */
+    public Uni<StoredImage> store(ImageUpload upload) {
+        return Blocking.call(() -> prepare(upload))
+                .chain(prepared -> config.enableR2Storage() ? toR2OrFallback(prepared) : Uni.createFrom().item(asBase64(prepared, false)))
+                .chain(this::insert);
+    }
+
+    /** Deletes the object first; only once it is gone is the row deleted, so a failure changes nothing. */
+    public Uni<Void> delete(String id) {
+        Ids.require("id", id);
+        return Blocking.call(() -> repository.findById(id))
+                .map(found -> found.orElseThrow(() -> notFound(id)))
+                .chain(row -> row.hasR2Object() ? storage.delete(row.r2Key()).replaceWith(row) : Uni.createFrom().item(row))
+                .chain(row -> Blocking.run(() -> repository.delete(row.id())));
+    }
+
+    static ApiException notFound(String id) {
+        return new ApiException(ErrorCode.IMAGE_NOT_FOUND, "no image with id " + id);
+    }
+
+    /** The validated image with its digests, ready to be stored either way. */
+    record Prepared(NewImageRow base, byte[] bytes, ImageType type, String md5Base64) {
+    }
+
+    Prepared prepare(ImageUpload in) {
+        String personaId = Ids.require("personaId", in.personaId());
+        String prompt = in.prompt();
+        if (prompt == null || prompt.isBlank()) {
+            throw new ApiException(ErrorCode.MISSING_FIELD, "prompt is required");
+        }
+        if (prompt.length() > MAX_PROMPT) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "prompt is longer than " + MAX_PROMPT + " characters");
+        }
+        String title = in.personaTitle() == null || in.personaTitle().isBlank() ? personaId : in.personaTitle().trim();
+        if (title.length() > MAX_TITLE) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "personaTitle is longer than " + MAX_TITLE + " characters");
+        }
+        String provider = in.provider() == null || in.provider().isBlank() ? "placeholder" : in.provider();
+        if (!PROVIDERS.contains(provider)) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "provider must be one of " + List.copyOf(new java.util.TreeSet<>(PROVIDERS)));
+        }
+        String sessionId = Ids.optional("sessionId", in.sessionId());
+        String participantId = Ids.optional("participantId", in.participantId());
+        String tableId = Ids.optional("tableId", in.tableId());
+
+        byte[] bytes = readBounded(in);
+        ImageType type = sniffAgainstDeclared(bytes, in.declaredType());
+        String id = UUID.randomUUID().toString();
+        long now = Instant.now().getEpochSecond();
+        NewImageRow base = new NewImageRow(id, sessionId, participantId, tableId, personaId, title, null, null,
+                type.mimeType(), prompt, provider, "completed", null, "pending", null, now, type.mimeType(),
+                bytes.length, ImageBytes.sha256Hex(bytes), null);
+        return new Prepared(base, bytes, type, Base64.getEncoder().encodeToString(ImageBytes.md5(bytes)));
+    }
+
+    private byte[] readBounded(ImageUpload in) {
+        long max = config.maxImageBytes();
+        try {
+            long size = in.bytes() != null ? in.bytes().length : in.file() == null ? 0 : Files.size(in.file());
+            if (size > max) {
+                throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "image is " + size + " bytes; the limit is " + max,
+                        Map.of("maxBytes", max));
+            }
+            if (size == 0) {
+                throw new ApiException(ErrorCode.NOT_AN_IMAGE, "the image is empty");
+            }
+            return in.bytes() != null ? in.bytes() : Files.readAllBytes(in.file());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The type is what the bytes say; a client that declared a different image type is told so rather than believed. */
+    static ImageType sniffAgainstDeclared(byte[] bytes, String declared) {
+        ImageType sniffed = ImageType.sniff(bytes).orElseThrow(() -> new ApiException(ErrorCode.NOT_AN_IMAGE,
+                "the content is not a JPEG, PNG, WebP, GIF or AVIF image"));
+        String base = declared == null ? "" : declared.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (base.isEmpty() || base.equals("application/octet-stream")) {
+            return sniffed;
+        }
+        if (!base.startsWith("image/")) {
+            throw new ApiException(ErrorCode.NOT_AN_IMAGE, "declared type " + base + " is not an image type");
+        }
+        ImageType claimed = ImageType.fromMimeType(base).orElseThrow(() -> new ApiException(
+                ErrorCode.UNSUPPORTED_MEDIA_TYPE, "image type " + base + " is not supported"));
+        if (claimed != sniffed) {
+            throw new ApiException(ErrorCode.CONTENT_TYPE_MISMATCH,
+                    "declared " + claimed.mimeType() + " but the content is " + sniffed.mimeType());
+        }
+        return sniffed;
+    }
+
+    private Uni<Stored> toR2OrFallback(Prepared p) {
+        NewImageRow b = p.base();
+        String key = keys.forImage(b.personaId(), b.id(), p.type().extension());
+        Map<String, String> metadata = Map.of("image-id", b.id(), "persona-id", b.personaId(), "sha256", b.sha256());
+        PutObject object = new PutObject(key, p.bytes(), p.type().mimeType(), p.md5Base64(), metadata, null);
+        return storage.put(object)
+                .map(etag -> new Stored(new NewImageRow(b.id(), b.sessionId(), b.participantId(), b.tableId(),
+                        b.personaId(), b.personaTitle(), storage.publicUrl(key).orElse(null), null, b.imageMimeType(),
+                        b.prompt(), b.provider(), b.status(), key, "completed", b.createdAt(), b.createdAt(),
+                        b.contentType(), b.sizeBytes(), b.sha256(), "STANDARD"), false))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("R2 upload of image %s failed after retries (%s); stored it base64 in the database instead",
+                            b.id(), failure.getMessage());
+                    return asBase64(p, true);
+                });
+    }
+
+    private Stored asBase64(Prepared p, boolean fallback) {
+        NewImageRow b = p.base();
+        return new Stored(new NewImageRow(b.id(), b.sessionId(), b.participantId(), b.tableId(), b.personaId(),
+                b.personaTitle(), null, ImageBytes.encodeBase64(p.bytes()), b.imageMimeType(), b.prompt(), b.provider(),
+                b.status(), null, "pending", null, b.createdAt(), b.contentType(), b.sizeBytes(), b.sha256(), null),
+                fallback);
+    }
+
+    private record Stored(NewImageRow row, boolean fallback) {
+    }
+
+    private Uni<StoredImage> insert(Stored stored) {
+        NewImageRow row = stored.row();
+        Uni<Void> write = Blocking.run(() -> repository.insert(row));
+        if (row.r2Key() != null) {
+            // The object is already in the bucket; without its row nobody would ever find or delete it.
+            write = write.onFailure().call(failure -> storage.delete(row.r2Key())
+                    .onFailure().invoke(e -> LOG.errorf("Orphaned object %s: row insert failed and delete failed: %s",
+                            row.r2Key(), e.getMessage()))
+                    .onFailure().recoverWithNull());
+        }
+        StorageKind kind = row.r2Key() != null ? StorageKind.R2 : StorageKind.BASE64;
+        return write.invoke(() -> registry.counter("images.stored", "storage", kind.wire(),
+                "fallback", Boolean.toString(stored.fallback())).increment())
+                .replaceWith(() -> new StoredImage(row.id(), row.personaId(), row.contentType(), row.sizeBytes(),
+                        row.sha256(), kind, row.r2Key(), row.imageUrl(), stored.fallback()));
+    }
+}

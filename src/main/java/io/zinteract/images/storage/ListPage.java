@@ -1,0 +1,10 @@
+package io.zinteract.images.storage;
+
+import java.util.List;
+
+/** One page of a listing, and the token for the next one ({@code null} on the last page). */
+public record ListPage(List<Entry> entries, String nextContinuationToken) {
+
+    public record Entry(String key, long size, String etag) {
+    }
+}

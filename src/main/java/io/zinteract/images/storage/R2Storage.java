@@ -1,0 +1,253 @@
+package io.zinteract.images.storage;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.zinteract.images.config.R2Config;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.reactivestreams.FlowAdapters;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.async.ResponsePublisher;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.presigner.model.GetObjectPresignRequest;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Our only door to the object store. It owns the bucket, the time-outs, the retries and one circuit breaker per
+ * operation; "not found" is an answer, not a failure, so it never trips a breaker. Every method is lazy: nothing is
+ * sent until the returned {@link Uni} is subscribed, which is what lets a retry send the request again.
+ */
+@ApplicationScoped
+public class R2Storage {
+
+    /** Sent on every object: keys are per image and never rewritten with other bytes, so caches may keep them. */
+    public static final String IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable";
+
+    private final S3AsyncClient client;
+    private final S3Presigner presigner;
+    private final R2Config config;
+    private final Timer putTimer;
+
+    public R2Storage(S3AsyncClient client, S3Presigner presigner, R2Config config, MeterRegistry registry) {
+        this.client = client;
+        this.presigner = presigner;
+        this.config = config;
+        this.putTimer = Timer.builder("r2.put.duration").description("Time to upload one object to R2, per attempt")
+                .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+    }
+
+    public boolean configured() {
+        return config.configured();
+    }
+
+    public String bucket() {
+        return config.bucket();
+    }
+
+    public Optional<String> endpoint() {
+        return config.effectiveEndpoint();
+    }
+
+    @Timeout(value = 30, unit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+    @ExponentialBackoff(maxDelay = 5000)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+            failOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreakerName("r2-put")
+    public Uni<String> put(PutObject object) {
+        ObjectKeys.validate(object.key());
+        return call("PUT", object.key(), () -> {
+            Timer.Sample sample = Timer.start();
+            return client.putObject(b -> {
+                b.bucket(config.bucket()).key(object.key()).contentType(object.contentType())
+                        .contentLength((long) object.bytes().length).contentMD5(object.md5Base64())
+                        .cacheControl(IMMUTABLE_CACHE_CONTROL).metadata(object.metadata());
+                if (object.storageClass() != null) {
+                    b.storageClass(object.storageClass());
+                }
+            }, AsyncRequestBody.fromBytes(object.bytes())).whenComplete((r, e) -> sample.stop(putTimer));
+        }).map(response -> unquote(response.eTag()));
+    }
+
+    @Timeout(value = 10, unit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+    @ExponentialBackoff(maxDelay = 5000)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+            failOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreakerName("r2-head")
+    public Uni<Optional<ObjectHead>> head(String key) {
+        ObjectKeys.validate(key);
+        return optional("HEAD", key, () -> client.headObject(b -> b.bucket(config.bucket()).key(key)))
+                .map(found -> found.map(response -> toHead(key, response)));
+    }
+
+    /** Reads a whole object into memory; for verification of objects that fit there (images, not arbitrary files). */
+    @Timeout(value = 60, unit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+    @ExponentialBackoff(maxDelay = 5000)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+            failOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreakerName("r2-get")
+    public Uni<Optional<byte[]>> getBytes(String key) {
+        ObjectKeys.validate(key);
+        return optional("GET", key, () -> client.getObject(b -> b.bucket(config.bucket()).key(key),
+                AsyncResponseTransformer.toBytes()))
+                .map(found -> found.map(bytes -> bytes.asByteArray()));
+    }
+
+    /**
+     * Opens an object for streaming; only the opening is retried, since bytes already sent to a client cannot be
+     * taken back. {@code range} is an HTTP Range header value or null.
+     */
+    @Timeout(value = 10, unit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+            failOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreakerName("r2-stream")
+    public Uni<Optional<ObjectStream>> open(String key, String range) {
+        ObjectKeys.validate(key);
+        return optional("GET", key, () -> client.getObject(b -> b.bucket(config.bucket()).key(key).range(range),
+                AsyncResponseTransformer.toPublisher()))
+                .map(found -> found.map(R2Storage::toStream));
+    }
+
+    /** Deletes an object; deleting one that is not there succeeds, as S3 defines it. */
+    @Timeout(value = 10, unit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+    @ExponentialBackoff(maxDelay = 5000)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+            failOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreakerName("r2-delete")
+    public Uni<Void> delete(String key) {
+        ObjectKeys.validate(key);
+        return call("DELETE", key, () -> client.deleteObject(b -> b.bucket(config.bucket()).key(key)))
+                .replaceWithVoid();
+    }
+
+    /** One page of keys under {@code prefix}; pass the previous page's token to get the next. */
+    @Timeout(value = 15, unit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+    @ExponentialBackoff(maxDelay = 5000)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+            failOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreakerName("r2-list")
+    public Uni<ListPage> list(String prefix, String continuationToken, int maxKeys) {
+        return call("LIST", prefix, () -> client.listObjectsV2(b -> b.bucket(config.bucket()).prefix(prefix)
+                .maxKeys(maxKeys).continuationToken(continuationToken)))
+                .map(R2Storage::toPage);
+    }
+
+    /** Every key under {@code prefix}, page after page until the store says there are no more. */
+    public Multi<ListPage.Entry> listAll(String prefix, int pageSize) {
+        return Multi.createBy().repeating()
+                .uni(AtomicReference<String>::new, token -> list(prefix, token.get(), pageSize)
+                        .invoke(page -> token.set(page.nextContinuationToken())))
+                .whilst(page -> page.nextContinuationToken() != null)
+                .onItem().transformToIterable(ListPage::entries);
+    }
+
+    /** A cheap call that proves the bucket answers with these credentials: list at most one key, no retry. */
+    public Uni<Void> ping(Duration timeout) {
+        return call("LIST", config.bucket(), () -> client.listObjectsV2(b -> b.bucket(config.bucket()).maxKeys(1)))
+                .ifNoItem().after(timeout).failWith(() -> new TransientStorageException(
+                        "no answer from " + config.bucket() + " within " + timeout.toMillis() + " ms", 0, null))
+                .replaceWithVoid();
+    }
+
+    /** Public URL of an object under {@code R2_PUBLIC_URL}, when one is configured. */
+    public Optional<String> publicUrl(String key) {
+        return config.publicUrl().filter(s -> !s.isBlank())
+                .map(base -> (base.endsWith("/") ? base : base + "/") + key);
+    }
+
+    /** A GET URL signed for {@code ttl}; R2 honours these only on its own endpoint, never on a custom domain. */
+    public URI presignGet(String key, Duration ttl) {
+        ObjectKeys.validate(key);
+        requireConfigured();
+        var request = GetObjectPresignRequest.builder().signatureDuration(ttl)
+                .getObjectRequest(b -> b.bucket(config.bucket()).key(key)).build();
+        try {
+            return presigner.presignGetObject(request).url().toURI();
+        } catch (java.net.URISyntaxException e) {
+            throw new StorageException("presigned URL for " + key + " is not a URI", 0, e);
+        }
+    }
+
+    private <T> Uni<T> call(String operation, String target, Supplier<CompletableFuture<T>> request) {
+        return Uni.createFrom().deferred(() -> {
+            requireConfigured();
+            return Uni.createFrom().completionStage(request.get());
+        })
+                .onFailure().transform(e -> StorageErrors.translate(operation, target, e));
+    }
+
+    /** Like {@link #call}, but an answer of 404 is an empty result, so "not found" never counts as a failure. */
+    private <T> Uni<Optional<T>> optional(String operation, String target, Supplier<CompletableFuture<T>> request) {
+        return Uni.createFrom().deferred(() -> {
+            requireConfigured();
+            return Uni.createFrom().completionStage(request.get());
+        }).map(Optional::of)
+                .onFailure(StorageErrors::notFound).recoverWithItem(Optional.empty())
+                .onFailure().transform(e -> StorageErrors.translate(operation, target, e));
+    }
+
+    /** Fails fast, before the lazily built client is touched, when there is no R2 to talk to. */
+    private void requireConfigured() {
+        if (!config.configured()) {
+            throw new StorageNotConfiguredException();
+        }
+    }
+
+    private static ObjectHead toHead(String key, HeadObjectResponse r) {
+        return new ObjectHead(key, r.contentLength() == null ? -1 : r.contentLength(), unquote(r.eTag()), r.contentType(),
+                r.storageClassAsString(), r.metadata());
+    }
+
+    private static ObjectStream toStream(ResponsePublisher<GetObjectResponse> publisher) {
+        GetObjectResponse r = publisher.response();
+        Multi<byte[]> body = Multi.createFrom().publisher(FlowAdapters.toFlowPublisher(publisher))
+                .map(R2Storage::toArray);
+        return new ObjectStream(r.contentLength() == null ? -1 : r.contentLength(), r.contentType(), unquote(r.eTag()),
+                r.contentRange(), body);
+    }
+
+    private static ListPage toPage(ListObjectsV2Response r) {
+        List<ListPage.Entry> entries = r.contents().stream()
+                .map(o -> new ListPage.Entry(o.key(), o.size() == null ? -1 : o.size(), unquote(o.eTag())))
+                .toList();
+        return new ListPage(entries, Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null);
+    }
+
+    private static byte[] toArray(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+
+    static String unquote(String etag) {
+        if (etag == null) {
+            return null;
+        }
+        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
+    }
+}

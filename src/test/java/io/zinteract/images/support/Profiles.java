@@ -1,0 +1,59 @@
+package io.zinteract.images.support;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+import java.util.List;
+import java.util.Map;
+
+/** Test profiles: each starts its own S3Proxy and database, so tests of one setting never see another's data. */
+public final class Profiles {
+
+    private Profiles() {
+    }
+
+    /** Retries and back-off shortened so failure paths finish in milliseconds; counts stay as in production. */
+    static final Map<String, String> FAST_RETRIES = Map.of(
+            "Retry/delay", "20",
+            "Retry/jitter", "10",
+            "ExponentialBackoff/maxDelay", "100");
+
+    abstract static class WithS3Proxy implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(S3ProxyResource.class));
+        }
+    }
+
+    /** ENABLE_R2_STORAGE=false: new images go to the database as base64. R2 is still configured, as during a migration. */
+    public static class Base64Storage extends WithS3Proxy {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return merge(Map.of("images.enable-r2-storage", "false"));
+        }
+    }
+
+    /** ENABLE_R2_STORAGE=true, no public URL: R2 images are served by redirects to presigned URLs. */
+    public static class R2Storage extends WithS3Proxy {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return merge(Map.of("images.enable-r2-storage", "true"));
+        }
+    }
+
+    /** R2 storage, images streamed through the service, and a public URL for the {@code url} fields. */
+    public static class R2Proxy extends WithS3Proxy {
+        public static final String PUBLIC_URL = "https://images.example.test";
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return merge(Map.of("images.enable-r2-storage", "true", "images.serve.mode", "proxy",
+                    "r2.public-url", PUBLIC_URL));
+        }
+    }
+
+    static Map<String, String> merge(Map<String, String> overrides) {
+        var all = new java.util.HashMap<>(FAST_RETRIES);
+        all.putAll(overrides);
+        return all;
+    }
+}

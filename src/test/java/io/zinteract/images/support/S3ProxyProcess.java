@@ -1,0 +1,135 @@
+package io.zinteract.images.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real S3Proxy (filesystem backend, SigV4) in its own process on a loopback port. It can be stopped and started
+ * again on the same port and folder, so tests can take the store away and bring it back.
+ */
+public final class S3ProxyProcess implements AutoCloseable {
+
+    public static final String IDENTITY = "test-access-key";
+    public static final String CREDENTIAL = "test-secret-key";
+
+    private final Path baseDir;
+    private final int port;
+    private final Path properties;
+    private Process process;
+
+    public S3ProxyProcess(Path baseDir) {
+        this.baseDir = baseDir;
+        this.port = freePort();
+        this.properties = baseDir.resolveSibling(baseDir.getFileName() + ".properties");
+    }
+
+    public S3ProxyProcess start() {
+        try {
+            Files.createDirectories(baseDir);
+            Files.writeString(properties, String.join("\n",
+                    "s3proxy.endpoint=http://127.0.0.1:" + port,
+                    "s3proxy.authorization=aws-v2-or-v4",
+                    "s3proxy.identity=" + IDENTITY,
+                    "s3proxy.credential=" + CREDENTIAL,
+                    "jclouds.provider=filesystem",
+                    "jclouds.filesystem.basedir=" + baseDir.toAbsolutePath(),
+                    ""));
+            String jar = System.getProperty("s3proxy.jar", "target/s3proxy/s3proxy.jar");
+            if (!Files.exists(Path.of(jar))) {
+                throw new IllegalStateException("S3Proxy jar not found at " + jar + "; run the build through Maven");
+            }
+            Path log = baseDir.resolveSibling(baseDir.getFileName() + ".log");
+            process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-jar", jar, "--properties", properties.toString()))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            awaitPort(Duration.ofSeconds(60));
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creates a bucket the way the filesystem backend stores one: a folder under the base directory. */
+    public void createBucket(String bucket) {
+        try {
+            Files.createDirectories(baseDir.resolve(bucket));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path baseDir() {
+        return baseDir;
+    }
+
+    public boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /** Kills the process at once, as a crash would; the port stops answering. */
+    public void stop() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void awaitPort(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("S3Proxy exited with " + process.exitValue() + " during start");
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                sleep(100);
+            }
+        }
+        throw new IllegalStateException("S3Proxy did not open port " + port + " within " + limit);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.zinteract.images.support;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Starts S3Proxy for a Quarkus test profile and points the service at it, with a database file of its own. Tests
+ * that need the process itself (to stop it) get it through {@link #current()}.
+ */
+public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String BUCKET = "test-images";
+    private static volatile S3ProxyProcess current;
+
+    private S3ProxyProcess proxy;
+
+    @Override
+    public Map<String, String> start() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        proxy = new S3ProxyProcess(Path.of("target", "s3proxy-data", run).toAbsolutePath()).start();
+        proxy.createBucket(BUCKET);
+        current = proxy;
+        Map<String, String> config = new HashMap<>();
+        config.put("r2.endpoint", proxy.endpoint());
+        config.put("r2.access-key-id", S3ProxyProcess.IDENTITY);
+        config.put("r2.secret-access-key", S3ProxyProcess.CREDENTIAL);
+        config.put("r2.bucket", BUCKET);
+        config.put("images.sqlite-path", Path.of("target", "test-db", run, "images.db").toAbsolutePath().toString());
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    public static S3ProxyProcess current() {
+        return current;
+    }
+}
