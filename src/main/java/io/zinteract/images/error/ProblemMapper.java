@@ -12,6 +12,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -58,6 +59,19 @@ public class ProblemMapper {
         String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
                 + e.getLocation().getColumnNr();
         return respond(ErrorCode.MALFORMED_JSON, "The body is not valid JSON of the expected shape" + where, Map.of(), uri);
+    }
+
+    /**
+     * Our own code wraps I/O failures in unchecked exceptions, so a bare {@link IOException} here comes from the
+     * framework reading the request body: a truncated or malformed upload, the client's fault.
+     */
+    @ServerExceptionMapper
+    public Response unreadableBody(IOException e, UriInfo uri) {
+        String message = String.valueOf(e.getMessage());
+        if (message.toLowerCase(java.util.Locale.ROOT).contains("multipart")) {
+            return respond(ErrorCode.MALFORMED_MULTIPART, "The multipart body is truncated or malformed", Map.of(), uri);
+        }
+        return respond(ErrorCode.INVALID_REQUEST, "The request body could not be read", Map.of(), uri);
     }
 
     @ServerExceptionMapper

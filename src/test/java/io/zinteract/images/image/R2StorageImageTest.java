@@ -4,6 +4,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.Db;
+import io.zinteract.images.support.S3ProxyResource;
 import io.zinteract.images.support.Profiles;
 import io.zinteract.images.support.TestImages;
 import org.junit.jupiter.api.Test;
@@ -17,9 +19,11 @@ import java.util.HexFormat;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** ENABLE_R2_STORAGE=true: the bytes go to the bucket, the row keeps metadata and the key, and reads redirect. */
@@ -64,6 +68,42 @@ class R2StorageImageTest {
         given().when().get("/api/images/" + id + "/meta").then().statusCode(200)
                 .body("storage", equalTo("r2")).body("r2Key", equalTo(key)).body("size", equalTo(png.length))
                 .body("migrationStatus", equalTo("completed"));
+    }
+
+    @Test
+    void uploadFallsBackToBase64WhenR2IsDownAndSaysSo() {
+        byte[] png = TestImages.png(24, 24, 77);
+        double before = fallbackCount();
+        S3ProxyResource.current().stop();
+        String id;
+        try {
+            id = given().contentType("image/png").body(png).queryParam("personaId", "gen-x").queryParam("prompt", "p")
+                    .when().post("/api/images")
+                    .then().statusCode(201).header("X-Image-Storage", "base64")
+                    .body("storage", equalTo("base64")).body("fallback", equalTo(true)).body("r2Key", nullValue())
+                    .extract().path("id");
+        } finally {
+            S3ProxyResource.current().start();
+        }
+        assertEquals(before + 1, fallbackCount(), 0.0001);
+        var row = Db.rows("SELECT image_data, r2_key, migration_status FROM images WHERE id = ?", id).get(0);
+        assertArrayEquals(png, java.util.Base64.getDecoder().decode((String) row.get("image_data")));
+        assertNull(row.get("r2_key"));
+        assertEquals("pending", row.get("migration_status"), "a fallback row waits for the migration like legacy rows");
+        assertArrayEquals(png, given().get("/api/images/" + id).then().statusCode(200)
+                .header("X-Image-Storage", "base64").extract().asByteArray());
+        try (BucketClient bucket = BucketClient.forCurrentProxy()) {
+            assertTrue(bucket.list("images/gen-x/" + id).isEmpty(), "no object may be left behind");
+        }
+    }
+
+    private static double fallbackCount() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines()
+                .filter(l -> l.startsWith("images_stored_total{") && l.contains("fallback=\"true\"")
+                        && l.contains("storage=\"base64\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     static String sha256(byte[] bytes) throws Exception {

@@ -51,6 +51,29 @@ public final class Profiles {
         }
     }
 
+    /** R2 storage with a small MAX_IMAGE_BYTES, so limits can be crossed cheaply. */
+    public static class SmallLimit extends WithS3Proxy {
+        public static final long MAX_IMAGE_BYTES = 100_000;
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return merge(Map.of("images.enable-r2-storage", "true", "images.max-image-bytes", Long.toString(MAX_IMAGE_BYTES)));
+        }
+    }
+
+    /** The service started on a database that z-interact created, with R2 storage off as during the migration. */
+    public static class LegacyTakeover implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(LegacyDatabaseResource.class));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return merge(Map.of("images.enable-r2-storage", "false"));
+        }
+    }
+
     static Map<String, String> merge(Map<String, String> overrides) {
         var all = new java.util.HashMap<>(FAST_RETRIES);
         all.putAll(overrides);

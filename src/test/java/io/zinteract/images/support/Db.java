@@ -1,0 +1,71 @@
+package io.zinteract.images.support;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Direct JDBC on the test database, apart from the service's own code, to see exactly what the service wrote.
+ */
+public final class Db {
+
+    private Db() {
+    }
+
+    public static Connection open(String jdbcUrl) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl);
+    }
+
+    public static Connection openConfigured() throws SQLException {
+        String path = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("images.sqlite-path", String.class);
+        return open("jdbc:sqlite:" + path);
+    }
+
+    public static long count(String sql, Object... args) {
+        try (Connection c = openConfigured(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static List<Map<String, Object>> rows(String sql, Object... args) {
+        try (Connection c = openConfigured(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= columns; i++) {
+                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A digest of every row of {@code images}, to prove a request changed nothing. */
+    public static String imagesFingerprint() {
+        return Sha.sha256(rows("SELECT * FROM images ORDER BY id").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+}
