@@ -194,19 +194,18 @@ public class R2Storage {
     }
 
     private <T> Uni<T> call(String operation, String target, Supplier<CompletableFuture<T>> request) {
-        return Uni.createFrom().deferred(() -> {
+        return CallerContext.deliverOnCaller(Uni.createFrom().deferred(() -> {
             requireConfigured();
             return Uni.createFrom().completionStage(request.get());
-        })
-                .onFailure().transform(e -> StorageErrors.translate(operation, target, e));
+        })).onFailure().transform(e -> StorageErrors.translate(operation, target, e));
     }
 
     /** Like {@link #call}, but an answer of 404 is an empty result, so "not found" never counts as a failure. */
     private <T> Uni<Optional<T>> optional(String operation, String target, Supplier<CompletableFuture<T>> request) {
-        return Uni.createFrom().deferred(() -> {
+        return CallerContext.deliverOnCaller(Uni.createFrom().deferred(() -> {
             requireConfigured();
             return Uni.createFrom().completionStage(request.get());
-        }).map(Optional::of)
+        })).map(Optional::of)
                 .onFailure(StorageErrors::notFound).recoverWithItem(Optional.empty())
                 .onFailure().transform(e -> StorageErrors.translate(operation, target, e));
     }

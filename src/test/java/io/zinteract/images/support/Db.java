@@ -23,9 +23,7 @@ public final class Db {
     }
 
     public static Connection openConfigured() throws SQLException {
-        String path = org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getValue("images.sqlite-path", String.class);
-        return open("jdbc:sqlite:" + path);
+        return open("jdbc:sqlite:" + S3ProxyResource.currentDatabase());
     }
 
     public static long count(String sql, Object... args) {

@@ -15,6 +15,7 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String BUCKET = "test-images";
     private static volatile S3ProxyProcess current;
+    private static volatile String currentDatabase;
 
     private S3ProxyProcess proxy;
 
@@ -29,7 +30,8 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
         config.put("r2.access-key-id", S3ProxyProcess.IDENTITY);
         config.put("r2.secret-access-key", S3ProxyProcess.CREDENTIAL);
         config.put("r2.bucket", BUCKET);
-        config.put("images.sqlite-path", Path.of("target", "test-db", run, "images.db").toAbsolutePath().toString());
+        currentDatabase = Path.of("target", "test-db", run, "images.db").toAbsolutePath().toString();
+        config.put("images.sqlite-path", currentDatabase);
         return config;
     }
 
@@ -42,5 +44,10 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
 
     public static S3ProxyProcess current() {
         return current;
+    }
+
+    /** The SQLite file of the running profile; tests read it directly, also when the app runs packaged (ITs). */
+    public static String currentDatabase() {
+        return currentDatabase;
     }
 }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs r2-image-service on this machine: embedded SQLite under data/ and, when no R2 account is configured
+# (neither R2_ENDPOINT nor R2_ACCOUNT_ID is set), a local S3Proxy bucket under data/s3proxy. With R2_* set, the same
+# artifact talks to Cloudflare R2 instead. Builds the service first if the build is missing or older than the sources.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+JAR=target/quarkus-app/quarkus-run.jar
+if [ ! -f "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
+  echo "run.sh: building the service (./mvnw package -DskipTests)..."
+  ./mvnw -B -q package -DskipTests
+fi
+
+mkdir -p data
+export SQLITE_PATH="${SQLITE_PATH:-data/images.db}"
+export R2_BUCKET="${R2_BUCKET:-z-interact-images}"
+PORT="${PORT:-8080}"
+export PORT
+
+S3PROXY_PID=""
+cleanup() {
+  if [ -n "$S3PROXY_PID" ]; then kill "$S3PROXY_PID" 2>/dev/null || true; fi
+}
+trap cleanup EXIT INT TERM
+
+if [ -z "${R2_ENDPOINT:-}" ] && [ -z "${R2_ACCOUNT_ID:-}" ]; then
+  S3PROXY_PORT="${S3PROXY_PORT:-9000}"
+  S3PROXY_DIR="$PWD/data/s3proxy"
+  mkdir -p "$S3PROXY_DIR/$R2_BUCKET"
+  cat > data/s3proxy.properties <<PROPS
+s3proxy.endpoint=http://127.0.0.1:${S3PROXY_PORT}
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=local-access-key
+s3proxy.credential=local-secret-key
+jclouds.provider=filesystem
+jclouds.filesystem.basedir=${S3PROXY_DIR}
+PROPS
+  if (exec 3<>"/dev/tcp/127.0.0.1/${S3PROXY_PORT}") 2>/dev/null; then
+    echo "run.sh: port ${S3PROXY_PORT} is taken; set S3PROXY_PORT to a free port" >&2
+    exit 1
+  fi
+  java -Xmx256m -jar target/s3proxy/s3proxy.jar --properties data/s3proxy.properties > data/s3proxy.log 2>&1 &
+  S3PROXY_PID=$!
+  for _ in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/${S3PROXY_PORT}") 2>/dev/null; then break; fi
+    if ! kill -0 "$S3PROXY_PID" 2>/dev/null; then echo "run.sh: S3Proxy failed to start, see data/s3proxy.log" >&2; exit 1; fi
+    sleep 0.2
+  done
+  export R2_ENDPOINT="http://127.0.0.1:${S3PROXY_PORT}"
+  export R2_ACCESS_KEY_ID=local-access-key
+  export R2_SECRET_ACCESS_KEY=local-secret-key
+  echo "run.sh: no R2 account configured; local S3Proxy bucket '${R2_BUCKET}' at ${R2_ENDPOINT} (files in data/s3proxy)"
+else
+  echo "run.sh: using R2 at ${R2_ENDPOINT:-https://${R2_ACCOUNT_ID}.r2.cloudflarestorage.com}, bucket '${R2_BUCKET}'"
+fi
+
+echo "run.sh: ENABLE_R2_STORAGE=${ENABLE_R2_STORAGE:-false}, SQLite at ${SQLITE_PATH}"
+echo "run.sh: r2-image-service will listen on http://localhost:${PORT} (health: /q/health, API: /api/images)"
+java ${JAVA_OPTS:-} -jar "$JAR" &
+APP_PID=$!
+trap 'kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; cleanup' EXIT INT TERM
+wait "$APP_PID"

@@ -1,0 +1,153 @@
+package io.zinteract.images.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Each unusable combination of settings is refused with one line that names the variable to fix. */
+class StartupValidatorTest {
+
+    /** Settings as plain values; unset keys are absent, as in the environment. */
+    static final class Settings {
+        final Map<String, String> values = new HashMap<>();
+
+        Settings with(String key, String value) {
+            values.put(key, value);
+            return this;
+        }
+
+        Optional<String> get(String key) {
+            return Optional.ofNullable(values.get(key));
+        }
+
+        StartupValidator validator() {
+            return new StartupValidator(service(), r2());
+        }
+
+        ServiceConfig service() {
+            return new ServiceConfig() {
+                public boolean enableR2Storage() {
+                    return Boolean.parseBoolean(get("ENABLE_R2_STORAGE").orElse("false"));
+                }
+
+                public long maxImageBytes() {
+                    return Long.parseLong(get("MAX_IMAGE_BYTES").orElse("26214400"));
+                }
+
+                public String sqlitePath() {
+                    return get("SQLITE_PATH").orElse("data/images.db");
+                }
+
+                public Serve serve() {
+                    return new Serve() {
+                        public ServeMode mode() {
+                            return ServeMode.REDIRECT;
+                        }
+
+                        public Duration presignTtl() {
+                            return Duration.parse(get("PRESIGN_TTL").orElse("PT10M"));
+                        }
+                    };
+                }
+
+                public Optional<String> publicBaseUrl() {
+                    return Optional.empty();
+                }
+            };
+        }
+
+        R2Config r2() {
+            return new R2Config() {
+                public Optional<String> accountId() {
+                    return get("R2_ACCOUNT_ID");
+                }
+
+                public Optional<String> endpoint() {
+                    return get("R2_ENDPOINT");
+                }
+
+                public Optional<String> accessKeyId() {
+                    return get("R2_ACCESS_KEY_ID");
+                }
+
+                public Optional<String> secretAccessKey() {
+                    return get("R2_SECRET_ACCESS_KEY");
+                }
+
+                public String bucket() {
+                    return get("R2_BUCKET").orElse("z-interact-images");
+                }
+
+                public Optional<String> publicUrl() {
+                    return get("R2_PUBLIC_URL");
+                }
+
+                public String region() {
+                    return "auto";
+                }
+
+                public String keyPrefix() {
+                    return get("R2_KEY_PREFIX").orElse("images/");
+                }
+
+                public Duration callTimeout() {
+                    return Duration.ofSeconds(30);
+                }
+            };
+        }
+    }
+
+    static final String ACCOUNT = "0123456789abcdef0123456789abcdef";
+
+    @Test
+    void defaultsStartWithoutAnyR2Account() {
+        assertNull(new Settings().validator().firstProblem());
+    }
+
+    @Test
+    void aCompleteR2AccountStartsWithR2StorageOn() {
+        assertNull(new Settings().with("ENABLE_R2_STORAGE", "true").with("R2_ACCOUNT_ID", ACCOUNT)
+                .with("R2_ACCESS_KEY_ID", "k").with("R2_SECRET_ACCESS_KEY", "s").validator().firstProblem());
+    }
+
+    @Test
+    void theAccountIdGivesTheR2Endpoint() {
+        Settings s = new Settings().with("R2_ACCOUNT_ID", ACCOUNT);
+        assertEquals("https://" + ACCOUNT + ".r2.cloudflarestorage.com", s.r2().effectiveEndpoint().orElseThrow());
+        s.with("R2_ENDPOINT", "http://127.0.0.1:9000");
+        assertEquals("http://127.0.0.1:9000", s.r2().effectiveEndpoint().orElseThrow(), "R2_ENDPOINT overrides");
+    }
+
+    @Test
+    void eachBadSettingNamesItsVariable() {
+        Map<Settings, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(new Settings().with("ENABLE_R2_STORAGE", "true"), "ENABLE_R2_STORAGE=true needs R2_ACCOUNT_ID or R2_ENDPOINT");
+        cases.put(new Settings().with("ENABLE_R2_STORAGE", "true").with("R2_ACCOUNT_ID", ACCOUNT),
+                "ENABLE_R2_STORAGE=true needs R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY");
+        cases.put(new Settings().with("R2_ACCESS_KEY_ID", "k"), "R2_SECRET_ACCESS_KEY is missing while R2_ACCESS_KEY_ID is set");
+        cases.put(new Settings().with("R2_SECRET_ACCESS_KEY", "s"), "R2_ACCESS_KEY_ID is missing while R2_SECRET_ACCESS_KEY is set");
+        cases.put(new Settings().with("R2_ACCOUNT_ID", "my-account"), "R2_ACCOUNT_ID must be the 32-character hexadecimal Cloudflare account id");
+        cases.put(new Settings().with("R2_ENDPOINT", "ftp://x"), "R2_ENDPOINT must be an http(s) URL such as https://<account>.r2.cloudflarestorage.com");
+        cases.put(new Settings().with("R2_PUBLIC_URL", "images.example.com"), "R2_PUBLIC_URL must be an http(s) URL such as https://images.example.com");
+        cases.put(new Settings().with("R2_BUCKET", "Bad_Bucket"), "R2_BUCKET must be 3 to 63 lowercase letters, digits or hyphens");
+        cases.put(new Settings().with("R2_KEY_PREFIX", "../"), "R2_KEY_PREFIX must be empty or folders of [A-Za-z0-9_-] each ending in '/'");
+        cases.put(new Settings().with("MAX_IMAGE_BYTES", "0"), "MAX_IMAGE_BYTES must be between 1 and 5368709120");
+        cases.put(new Settings().with("PRESIGN_TTL", "P8D"), "PRESIGN_TTL must be between PT1S and P7D (R2's presign limits)");
+        cases.put(new Settings().with("SQLITE_PATH", " "), "SQLITE_PATH must not be empty");
+        cases.forEach((settings, expected) -> assertEquals(expected, settings.validator().firstProblem()));
+    }
+
+    @Test
+    void validateThrowsWithTheSameLine() {
+        var e = assertThrows(StartupValidator.InvalidConfigurationException.class,
+                () -> new Settings().with("ENABLE_R2_STORAGE", "true").validator().validate());
+        assertEquals("ENABLE_R2_STORAGE=true needs R2_ACCOUNT_ID or R2_ENDPOINT", e.getMessage());
+    }
+}
