@@ -51,6 +51,18 @@ public interface ServiceConfig {
         PROXY
     }
 
-    /** Base URL clients should use to reach this service, when it differs from the request's own. */
+    /**
+     * Base URL clients should use to reach this service, when it differs from what requests show, e.g. behind a
+     * gateway that rewrites paths ({@code PUBLIC_BASE_URL}).
+     */
     Optional<String> publicBaseUrl();
+
+    /** Health probes. */
+    Health health();
+
+    interface Health {
+        /** How long the readiness probe waits for R2 to list one key before reporting DOWN ({@code R2_HEALTH_TIMEOUT}). */
+        @WithDefault("PT2S")
+        Duration r2Timeout();
+    }
 }

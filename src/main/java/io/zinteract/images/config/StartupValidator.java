@@ -1,6 +1,8 @@
 package io.zinteract.images.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.runtime.configuration.MemorySize;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
@@ -23,10 +25,18 @@ public class StartupValidator {
 
     private final ServiceConfig service;
     private final R2Config r2;
+    private final long maxRequestBytes;
 
-    public StartupValidator(ServiceConfig service, R2Config r2) {
+    @jakarta.inject.Inject
+    public StartupValidator(ServiceConfig service, R2Config r2,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxRequestBytes) {
+        this(service, r2, maxRequestBytes.asLongValue());
+    }
+
+    StartupValidator(ServiceConfig service, R2Config r2, long maxRequestBytes) {
         this.service = service;
         this.r2 = r2;
+        this.maxRequestBytes = maxRequestBytes;
     }
 
     public void validate() {
@@ -67,6 +77,9 @@ public class StartupValidator {
         }
         if (service.maxImageBytes() < 1 || service.maxImageBytes() > MAX_SINGLE_PUT) {
             return "MAX_IMAGE_BYTES must be between 1 and " + MAX_SINGLE_PUT;
+        }
+        if (service.maxImageBytes() + 64 * 1024 > maxRequestBytes) {
+            return "MAX_REQUEST_BYTES (" + maxRequestBytes + ") must exceed MAX_IMAGE_BYTES by at least 64 KiB of multipart framing";
         }
         Duration ttl = service.serve().presignTtl();
         if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(7)) > 0) {

@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.storage.R2Storage;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
@@ -25,11 +24,10 @@ public class R2ReadinessCheck implements AsyncHealthCheck {
     private final ServiceConfig config;
     private final Duration timeout;
 
-    public R2ReadinessCheck(R2Storage storage, ServiceConfig config,
-            @ConfigProperty(name = "images.health.r2-timeout", defaultValue = "PT2S") Duration timeout) {
+    public R2ReadinessCheck(R2Storage storage, ServiceConfig config) {
         this.storage = storage;
         this.config = config;
-        this.timeout = timeout;
+        this.timeout = config.health().r2Timeout();
     }
 
     @Override

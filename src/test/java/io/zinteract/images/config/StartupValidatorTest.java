@@ -28,7 +28,7 @@ class StartupValidatorTest {
         }
 
         StartupValidator validator() {
-            return new StartupValidator(service(), r2());
+            return new StartupValidator(service(), r2(), Long.parseLong(get("MAX_REQUEST_BYTES").orElse("67108864")));
         }
 
         ServiceConfig service() {
@@ -59,6 +59,10 @@ class StartupValidatorTest {
 
                 public Optional<String> publicBaseUrl() {
                     return Optional.empty();
+                }
+
+                public Health health() {
+                    return () -> Duration.ofSeconds(2);
                 }
             };
         }
@@ -139,6 +143,9 @@ class StartupValidatorTest {
         cases.put(new Settings().with("R2_BUCKET", "Bad_Bucket"), "R2_BUCKET must be 3 to 63 lowercase letters, digits or hyphens");
         cases.put(new Settings().with("R2_KEY_PREFIX", "../"), "R2_KEY_PREFIX must be empty or folders of [A-Za-z0-9_-] each ending in '/'");
         cases.put(new Settings().with("MAX_IMAGE_BYTES", "0"), "MAX_IMAGE_BYTES must be between 1 and 5368709120");
+        cases.put(new Settings().with("MAX_IMAGE_BYTES", "6000000000").with("MAX_REQUEST_BYTES", "7000000000"), "MAX_IMAGE_BYTES must be between 1 and 5368709120");
+        cases.put(new Settings().with("MAX_IMAGE_BYTES", "67108864"),
+                "MAX_REQUEST_BYTES (67108864) must exceed MAX_IMAGE_BYTES by at least 64 KiB of multipart framing");
         cases.put(new Settings().with("PRESIGN_TTL", "P8D"), "PRESIGN_TTL must be between PT1S and P7D (R2's presign limits)");
         cases.put(new Settings().with("SQLITE_PATH", " "), "SQLITE_PATH must not be empty");
         cases.forEach((settings, expected) -> assertEquals(expected, settings.validator().firstProblem()));
