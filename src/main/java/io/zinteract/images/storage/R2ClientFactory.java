@@ -4,6 +4,7 @@ import io.zinteract.images.config.R2Config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -28,14 +29,16 @@ import java.net.URI;
  * <p>R2 refuses the CRC32 checksums that SDK 2.30+ sends by default, so checksums are only computed where an
  * operation requires one, and {@link LegacyMd5Plugin} sends Content-MD5 there instead. The service configuration
  * is replaced as a whole because the extension already sets a checksum option on it and the SDK refuses the option
- * on both levels. Retries are ours (SmallRye Fault Tolerance in {@link R2Storage}), so the SDK does none.
+ * on both levels; the one setting of it that operators may change, {@code quarkus.s3.chunked-encoding}, is carried over.
+ * Do not turn chunked encoding off with aws-crt over plain HTTP: every PUT then hangs. Retries are ours (SmallRye Fault Tolerance in {@link R2Storage}), so the SDK does none.
  */
 @ApplicationScoped
 public class R2ClientFactory {
 
     @Produces
     @ApplicationScoped
-    S3AsyncClient r2Client(S3AsyncClientBuilder builder, R2Config config) {
+    S3AsyncClient r2Client(S3AsyncClientBuilder builder, R2Config config,
+            @ConfigProperty(name = "quarkus.s3.chunked-encoding", defaultValue = "true") boolean chunkedEncoding) {
         ClientOverrideConfiguration.Builder override = builder.overrideConfiguration() == null
                 ? ClientOverrideConfiguration.builder()
                 : builder.overrideConfiguration().toBuilder();
@@ -44,7 +47,8 @@ public class R2ClientFactory {
                 .endpointOverride(endpoint(config))
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials(config))
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true)
+                        .chunkedEncodingEnabled(chunkedEncoding).build())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .addPlugin(LegacyMd5Plugin.create())
