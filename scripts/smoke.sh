@@ -35,6 +35,13 @@ check() {
   curl -fsSL "localhost:$port/api/images/$id" -o "$work/back.png"
   cmp "$work/face.png" "$work/back.png"
   echo "smoke: ENABLE_R2_STORAGE=$flag stored in $expect and served identical bytes for $id"
+  # The README's generation line: the placeholder provider needs no account.
+  body=$(curl -fsS -X POST "localhost:$port/api/generate-image" -H 'Content-Type: application/json' \
+    -d '{"prompt":"a lighthouse","personaId":"gen-z"}')
+  id=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["storage"]["type"]==sys.argv[2], d; assert d["generation"]["placeholder"], d; print(d["id"])' "$body" "$expect")
+  curl -fsSL "localhost:$port/api/images/$id" -o "$work/generated.png"
+  python3 -c 'import sys; assert open(sys.argv[1],"rb").read(8)==b"\x89PNG\r\n\x1a\n"' "$work/generated.png"
+  echo "smoke: generated image $id stored in $expect and served as a PNG"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 

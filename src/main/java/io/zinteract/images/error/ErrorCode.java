@@ -26,11 +26,27 @@ public enum ErrorCode {
     NOT_AN_IMAGE(415, "The content is not an image of a supported format"),
     CONTENT_TYPE_MISMATCH(415, "The declared content type disagrees with the content"),
     RANGE_NOT_SATISFIABLE(416, "The requested range is outside the image"),
+    INGEST_URL_INVALID(400, "The URL cannot be fetched as given"),
+    INGEST_SCHEME_NOT_ALLOWED(400, "Only https URLs are fetched"),
+    INGEST_HOST_NOT_ALLOWED(400, "The URL's host is not on the allowlist"),
+    INGEST_HOST_UNRESOLVED(400, "The URL's host does not resolve"),
+    INGEST_LOOPBACK_ADDRESS(400, "The URL resolves to a loopback address"),
+    INGEST_PRIVATE_ADDRESS(400, "The URL resolves to a private network address"),
+    INGEST_LINK_LOCAL_ADDRESS(400, "The URL resolves to a link-local address"),
+    INGEST_METADATA_ADDRESS(400, "The URL resolves to a cloud metadata address"),
+    INGEST_RESERVED_ADDRESS(400, "The URL resolves to a reserved address"),
+    INGEST_TOO_MANY_REDIRECTS(400, "The URL redirects too often"),
+    INGEST_TOO_LARGE(413, "The fetched content is larger than allowed"),
+    INGEST_NOT_AN_IMAGE(415, "The fetched content is not an image of a supported format"),
     INTERNAL_ERROR(500, "Internal error"),
     IMAGE_DATA_CORRUPT(500, "The stored image data cannot be decoded"),
+    INGEST_UPSTREAM_FAILED(502, "The URL's server answered with an error"),
+    PROVIDER_FAILED(502, "The image provider returned no usable image"),
     STORAGE_UNAVAILABLE(503, "The object store is unavailable"),
+    PROVIDER_UNAVAILABLE(503, "The image provider is unavailable"),
     STORAGE_NOT_CONFIGURED(503, "The object store is not configured"),
-    DATABASE_UNAVAILABLE(503, "The database is unavailable");
+    DATABASE_UNAVAILABLE(503, "The database is unavailable"),
+    INGEST_TIMEOUT(504, "The URL's server did not answer in time");
 
     private final int status;
     private final String title;

@@ -1,6 +1,7 @@
 package io.zinteract.images.error;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.zinteract.images.db.Jdbc;
 import io.zinteract.images.storage.StorageException;
 import io.zinteract.images.storage.StorageNotConfiguredException;
@@ -27,7 +28,8 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
-        return respond(e.code(), e.getMessage(), e.extensions(), uri);
+        Response response = respond(e.code(), e.getMessage(), e.extensions(), uri);
+        return e.code().status() == 503 ? retryLater(response) : response;
     }
 
     @ServerExceptionMapper
@@ -52,6 +54,12 @@ public class ProblemMapper {
             return Response.fromResponse(response).header("Allow", e.getResponse().getHeaderString("Allow")).build();
         }
         return response;
+    }
+
+    /** More specific than the framework's own mapper for this type, which answers 400 with an empty body. */
+    @ServerExceptionMapper
+    public Response jsonShape(MismatchedInputException e, UriInfo uri) {
+        return json(e, uri);
     }
 
     @ServerExceptionMapper

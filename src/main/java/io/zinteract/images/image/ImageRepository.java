@@ -59,6 +59,66 @@ public class ImageRepository {
         });
     }
 
+    /** Writes the row of an image about to be generated: who asked for what, no content yet. */
+    public void insertGenerating(NewImageRow row) {
+        jdbc.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO images (id, session_id, participant_id, table_id, "
+                    + "persona_id, persona_title, prompt, provider, status, migration_status, created_at, updated_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'generating', 'pending', ?, ?)")) {
+                int i = 0;
+                ps.setString(++i, row.id());
+                ps.setString(++i, row.sessionId());
+                ps.setString(++i, row.participantId());
+                ps.setString(++i, row.tableId());
+                ps.setString(++i, row.personaId());
+                ps.setString(++i, row.personaTitle());
+                ps.setString(++i, row.prompt());
+                ps.setString(++i, row.provider());
+                ps.setLong(++i, row.createdAt());
+                ps.setLong(++i, row.createdAt());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Fills a {@code generating} row with its stored image; false when the row is gone or no longer generating. */
+    public boolean completeGenerating(NewImageRow row) {
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE images SET image_url = ?, image_data = ?, "
+                    + "image_mime_type = ?, status = 'completed', r2_key = ?, migration_status = ?, migrated_at = ?, "
+                    + "updated_at = ?, content_type = ?, size_bytes = ?, sha256 = ?, storage_class = ?, failure_reason = NULL "
+                    + "WHERE id = ? AND status = 'generating'")) {
+                int i = 0;
+                ps.setString(++i, row.imageUrl());
+                ps.setString(++i, row.imageData());
+                ps.setString(++i, row.imageMimeType());
+                ps.setString(++i, row.r2Key());
+                ps.setString(++i, row.migrationStatus());
+                setLong(ps, ++i, row.migratedAt());
+                ps.setLong(++i, java.time.Instant.now().getEpochSecond());
+                ps.setString(++i, row.contentType());
+                ps.setLong(++i, row.sizeBytes());
+                ps.setString(++i, row.sha256());
+                ps.setString(++i, row.storageClass());
+                ps.setString(++i, row.id());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Marks a {@code generating} row failed, keeping why, so the row and the answer agree. */
+    public void markFailed(String id, String reason) {
+        jdbc.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE images SET status = 'failed', failure_reason = ?, "
+                    + "updated_at = ? WHERE id = ? AND status = 'generating'")) {
+                ps.setString(1, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+                ps.setLong(2, java.time.Instant.now().getEpochSecond());
+                ps.setString(3, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     public Optional<ImageRecord> findById(String id) {
         return jdbc.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM images WHERE id = ?")) {

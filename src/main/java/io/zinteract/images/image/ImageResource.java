@@ -104,9 +104,7 @@ public class ImageResource {
     private Uni<Response> created(ImageUpload upload, UriInfo uri) {
         return images.store(upload).map(stored -> {
             URI location = responses.serviceUri(uri, stored.id());
-            StoredImage body = stored.url() != null ? stored : new StoredImage(stored.id(), stored.personaId(),
-                    stored.contentType(), stored.size(), stored.sha256(), stored.storage(), stored.r2Key(),
-                    location.toString(), stored.fallback());
+            StoredImage body = stored.url() != null ? stored : stored.withUrl(location.toString());
             return Response.created(location).entity(body).header("X-Image-Storage", stored.storage().wire()).build();
         });
     }

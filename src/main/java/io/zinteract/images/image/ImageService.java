@@ -52,9 +52,30 @@ public class ImageService {
 
     /** Validates, stores the bytes in R2 or the database by the flag, and writes the row. */
     public Uni<StoredImage> store(ImageUpload upload) {
-        return Blocking.call(() -> prepare(upload))
-                .chain(prepared -> config.enableR2Storage() ? toR2OrFallback(prepared) : Uni.createFrom().item(asBase64(prepared, false)))
-                .chain(this::insert);
+        return Blocking.call(() -> prepare(upload)).chain(prepared -> persist(prepared, false));
+    }
+
+    /**
+     * Stores the bytes for a row that already exists in status {@code generating} (written before the provider was
+     * called) and completes it; the row's other fields stay as they are.
+     */
+    public Uni<StoredImage> completeGenerating(NewImageRow pending, byte[] bytes) {
+        return Blocking.call(() -> {
+            checkSize(bytes.length);
+            ImageType type = ImageType.sniff(bytes).orElseThrow(() -> new ApiException(ErrorCode.NOT_AN_IMAGE,
+                    "the generated content is not a JPEG, PNG, WebP, GIF or AVIF image"));
+            NewImageRow base = new NewImageRow(pending.id(), pending.sessionId(), pending.participantId(),
+                    pending.tableId(), pending.personaId(), pending.personaTitle(), null, null, type.mimeType(),
+                    pending.prompt(), pending.provider(), "completed", null, "pending", null, pending.createdAt(),
+                    type.mimeType(), bytes.length, ImageBytes.sha256Hex(bytes), null);
+            return new Prepared(base, bytes, type, Base64.getEncoder().encodeToString(ImageBytes.md5(bytes)));
+        }).chain(prepared -> persist(prepared, true));
+    }
+
+    private Uni<StoredImage> persist(Prepared prepared, boolean rowExists) {
+        Uni<Stored> stored = config.enableR2Storage() ? toR2OrFallback(prepared)
+                : Uni.createFrom().item(asBase64(prepared, false));
+        return stored.chain(s -> write(s, rowExists));
     }
 
     /** Deletes the object first; only once it is gone is the row deleted, so a failure changes nothing. */
@@ -74,48 +95,60 @@ public class ImageService {
     record Prepared(NewImageRow base, byte[] bytes, ImageType type, String md5Base64) {
     }
 
-    Prepared prepare(ImageUpload in) {
-        String personaId = Ids.require("personaId", in.personaId());
-        String prompt = in.prompt();
+    /** The row's fields, checked; the same rules for uploads, ingests and generations. */
+    public record Fields(String personaId, String personaTitle, String prompt, String sessionId, String participantId,
+            String tableId, String provider) {
+    }
+
+    public Fields validateFields(String personaId, String personaTitle, String prompt, String sessionId,
+            String participantId, String tableId, String provider) {
+        String persona = Ids.require("personaId", personaId);
         if (prompt == null || prompt.isBlank()) {
             throw new ApiException(ErrorCode.MISSING_FIELD, "prompt is required");
         }
         if (prompt.length() > MAX_PROMPT) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, "prompt is longer than " + MAX_PROMPT + " characters");
         }
-        String title = in.personaTitle() == null || in.personaTitle().isBlank() ? personaId : in.personaTitle().trim();
+        String title = personaTitle == null || personaTitle.isBlank() ? persona : personaTitle.trim();
         if (title.length() > MAX_TITLE) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, "personaTitle is longer than " + MAX_TITLE + " characters");
         }
-        String provider = in.provider() == null || in.provider().isBlank() ? "placeholder" : in.provider();
-        if (!PROVIDERS.contains(provider)) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "provider must be one of " + List.copyOf(new java.util.TreeSet<>(PROVIDERS)));
+        String chosen = provider == null || provider.isBlank() ? "placeholder" : provider;
+        if (!PROVIDERS.contains(chosen)) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "provider must be one of " + new java.util.TreeSet<>(PROVIDERS));
         }
-        String sessionId = Ids.optional("sessionId", in.sessionId());
-        String participantId = Ids.optional("participantId", in.participantId());
-        String tableId = Ids.optional("tableId", in.tableId());
+        return new Fields(persona, title, prompt, Ids.optional("sessionId", sessionId),
+                Ids.optional("participantId", participantId), Ids.optional("tableId", tableId), chosen);
+    }
 
+    Prepared prepare(ImageUpload in) {
+        Fields f = validateFields(in.personaId(), in.personaTitle(), in.prompt(), in.sessionId(), in.participantId(),
+                in.tableId(), in.provider());
         byte[] bytes = readBounded(in);
         ImageType type = sniffAgainstDeclared(bytes, in.declaredType());
         String id = UUID.randomUUID().toString();
         long now = Instant.now().getEpochSecond();
-        NewImageRow base = new NewImageRow(id, sessionId, participantId, tableId, personaId, title, null, null,
-                type.mimeType(), prompt, provider, "completed", null, "pending", null, now, type.mimeType(),
+        NewImageRow base = new NewImageRow(id, f.sessionId(), f.participantId(), f.tableId(), f.personaId(),
+                f.personaTitle(), null, null, type.mimeType(), f.prompt(), f.provider(), "completed", null, "pending",
+                null, now, type.mimeType(),
                 bytes.length, ImageBytes.sha256Hex(bytes), null);
         return new Prepared(base, bytes, type, Base64.getEncoder().encodeToString(ImageBytes.md5(bytes)));
     }
 
-    private byte[] readBounded(ImageUpload in) {
+    private void checkSize(long size) {
         long max = config.maxImageBytes();
+        if (size > max) {
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "image is " + size + " bytes; the limit is " + max,
+                    Map.of("maxBytes", max));
+        }
+        if (size == 0) {
+            throw new ApiException(ErrorCode.NOT_AN_IMAGE, "the image is empty");
+        }
+    }
+
+    private byte[] readBounded(ImageUpload in) {
         try {
-            long size = in.bytes() != null ? in.bytes().length : in.file() == null ? 0 : Files.size(in.file());
-            if (size > max) {
-                throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "image is " + size + " bytes; the limit is " + max,
-                        Map.of("maxBytes", max));
-            }
-            if (size == 0) {
-                throw new ApiException(ErrorCode.NOT_AN_IMAGE, "the image is empty");
-            }
+            checkSize(in.bytes() != null ? in.bytes().length : in.file() == null ? 0 : Files.size(in.file()));
             return in.bytes() != null ? in.bytes() : Files.readAllBytes(in.file());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -170,9 +203,15 @@ public class ImageService {
     private record Stored(NewImageRow row, boolean fallback) {
     }
 
-    private Uni<StoredImage> insert(Stored stored) {
+    private Uni<StoredImage> write(Stored stored, boolean rowExists) {
         NewImageRow row = stored.row();
-        Uni<Void> write = Blocking.run(() -> repository.insert(row));
+        Uni<Void> write = Blocking.run(() -> {
+            if (!rowExists) {
+                repository.insert(row);
+            } else if (!repository.completeGenerating(row)) {
+                throw new ApiException(ErrorCode.CONFLICT, "image " + row.id() + " is no longer being generated");
+            }
+        });
         if (row.r2Key() != null) {
             // The object is already in the bucket; without its row nobody would ever find or delete it.
             write = write.onFailure().call(failure -> storage.delete(row.r2Key())

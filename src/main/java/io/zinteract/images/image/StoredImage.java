@@ -9,4 +9,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 public record StoredImage(String id, String personaId, String contentType, long size, String sha256, StorageKind storage,
         String r2Key, String url, boolean fallback) {
+
+    public StoredImage withUrl(String serviceUrl) {
+        return new StoredImage(id, personaId, contentType, size, sha256, storage, r2Key, serviceUrl, fallback);
+    }
 }

@@ -74,6 +74,27 @@ public final class Profiles {
         }
     }
 
+    /** R2 storage on, with the OpenAI-compatible provider played by {@link ScriptedProviderServer}. */
+    public static class GenerationWithR2 implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(S3ProxyResource.class), new TestResourceEntry(ScriptedProviderServer.class));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return merge(Map.of("images.enable-r2-storage", "true"));
+        }
+    }
+
+    /** The same provider with R2 storage off: generated images are stored base64. */
+    public static class GenerationWithBase64 extends GenerationWithR2 {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return merge(Map.of("images.enable-r2-storage", "false"));
+        }
+    }
+
     static Map<String, String> merge(Map<String, String> overrides) {
         var all = new java.util.HashMap<>(FAST_RETRIES);
         all.putAll(overrides);
