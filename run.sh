@@ -50,6 +50,11 @@ PROPS
   export R2_ACCESS_KEY_ID=local-access-key
   export R2_SECRET_ACCESS_KEY=local-secret-key
   echo "run.sh: no R2 account configured; local S3Proxy bucket '${R2_BUCKET}' at ${R2_ENDPOINT} (files in data/s3proxy)"
+  if [ -z "${ADMIN_API_KEY:-}" ]; then
+    # A local sandbox: let the seed plan's curl lines run without a key. Never set this where R2 is real.
+    export ADMIN_ALLOW_UNAUTHENTICATED="${ADMIN_ALLOW_UNAUTHENTICATED:-true}"
+    echo "run.sh: no ADMIN_API_KEY: admin endpoints open on this local sandbox (ADMIN_ALLOW_UNAUTHENTICATED=${ADMIN_ALLOW_UNAUTHENTICATED})"
+  fi
 else
   echo "run.sh: using R2 at ${R2_ENDPOINT:-https://${R2_ACCOUNT_ID}.r2.cloudflarestorage.com}, bucket '${R2_BUCKET}'"
 fi

@@ -26,17 +26,19 @@ public class StartupValidator {
     private final ServiceConfig service;
     private final R2Config r2;
     private final long maxRequestBytes;
+    private final Optional<String> adminKey;
 
     @jakarta.inject.Inject
-    public StartupValidator(ServiceConfig service, R2Config r2,
+    public StartupValidator(ServiceConfig service, R2Config r2, AdminConfig admin,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxRequestBytes) {
-        this(service, r2, maxRequestBytes.asLongValue());
+        this(service, r2, maxRequestBytes.asLongValue(), admin.apiKey());
     }
 
-    StartupValidator(ServiceConfig service, R2Config r2, long maxRequestBytes) {
+    StartupValidator(ServiceConfig service, R2Config r2, long maxRequestBytes, Optional<String> adminKey) {
         this.service = service;
         this.r2 = r2;
         this.maxRequestBytes = maxRequestBytes;
+        this.adminKey = adminKey;
     }
 
     public void validate() {
@@ -84,6 +86,9 @@ public class StartupValidator {
         Duration ttl = service.serve().presignTtl();
         if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(7)) > 0) {
             return "PRESIGN_TTL must be between PT1S and P7D (R2's presign limits)";
+        }
+        if (!blank(adminKey) && adminKey.get().trim().length() < 16) {
+            return "ADMIN_API_KEY must be at least 16 characters (e.g. openssl rand -hex 32)";
         }
         if (service.sqlitePath().isBlank()) {
             return "SQLITE_PATH must not be empty";

@@ -15,6 +15,7 @@ public enum ErrorCode {
     INVALID_CURSOR(400, "The page cursor is not one this service issued"),
     UNAUTHORIZED(401, "Authentication is required"),
     FORBIDDEN(403, "The credentials do not allow this"),
+    ADMIN_DISABLED(403, "Admin endpoints are disabled on this service"),
     IMAGE_NOT_FOUND(404, "No image has this id"),
     IMAGE_CONTENT_MISSING(404, "The image has no stored content"),
     NOT_FOUND(404, "No such resource"),

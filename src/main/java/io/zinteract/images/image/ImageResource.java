@@ -3,6 +3,7 @@ package io.zinteract.images.image;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
+import io.zinteract.images.security.AdminOnly;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -96,6 +97,7 @@ public class ImageResource {
     }
 
     @DELETE
+    @AdminOnly
     @Path("{id}")
     public Uni<Response> delete(@RestPath String id) {
         return images.delete(id).map(ignored -> Response.noContent().build());

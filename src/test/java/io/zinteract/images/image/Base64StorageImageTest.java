@@ -3,6 +3,7 @@ package io.zinteract.images.image;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import io.zinteract.images.support.Admin;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.Db;
 import io.zinteract.images.support.Profiles;
@@ -139,11 +140,11 @@ class Base64StorageImageTest {
     @Test
     void deleteRemovesTheRowAndThenAnswers404() {
         String id = upload(TestImages.png(8, 8, 1), "image/png", "gen-x");
-        given().delete("/api/images/" + id).then().statusCode(204);
+        given().header(Admin.auth()).delete("/api/images/" + id).then().statusCode(204);
         assertEquals(0, Db.count("SELECT COUNT(*) FROM images WHERE id = ?", id));
         given().get("/api/images/" + id).then().statusCode(404).contentType("application/problem+json")
                 .body("code", equalTo("IMAGE_NOT_FOUND"));
-        given().delete("/api/images/" + id).then().statusCode(404).body("code", equalTo("IMAGE_NOT_FOUND"));
+        given().header(Admin.auth()).delete("/api/images/" + id).then().statusCode(404).body("code", equalTo("IMAGE_NOT_FOUND"));
     }
 
     static String upload(byte[] bytes, String type, String persona) {

@@ -3,6 +3,7 @@ package io.zinteract.images.image;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
+import io.zinteract.images.support.Admin;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.Db;
 import io.zinteract.images.support.Profiles;
@@ -112,8 +113,8 @@ class ImageBadInputTest {
                 new Case("unknown id meta", 404, "IMAGE_NOT_FOUND", r -> r.get("/api/images/no-such-image/meta")),
                 new Case("id with a dot", 400, "INVALID_ID", r -> r.get("/api/images/a.b")),
                 new Case("id too long", 400, "INVALID_ID", r -> r.get("/api/images/" + longId)),
-                new Case("delete unknown id", 404, "IMAGE_NOT_FOUND", r -> r.delete("/api/images/no-such-image")),
-                new Case("delete bad id", 400, "INVALID_ID", r -> r.delete("/api/images/%E2%98%83")),
+                new Case("delete unknown id", 404, "IMAGE_NOT_FOUND", r -> r.header(Admin.auth()).delete("/api/images/no-such-image")),
+                new Case("delete bad id", 400, "INVALID_ID", r -> r.header(Admin.auth()).delete("/api/images/%E2%98%83")),
                 new Case("limit zero", 400, "INVALID_REQUEST", r -> r.queryParam("limit", 0).get("/api/images")),
                 new Case("limit not a number", 400, "INVALID_REQUEST", r -> r.queryParam("limit", "ten").get("/api/images")),
                 new Case("limit huge", 400, "INVALID_REQUEST", r -> r.queryParam("limit", "99999999999").get("/api/images")),

@@ -2,6 +2,7 @@ package io.zinteract.images.image;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.zinteract.images.support.Admin;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.Db;
 import io.zinteract.images.support.Profiles;
@@ -61,7 +62,7 @@ class R2ProxyImageTest {
         String key = created.path("r2Key");
         try (BucketClient bucket = BucketClient.forCurrentProxy()) {
             assertTrue(bucket.head(key).isPresent());
-            given().delete("/api/images/" + id).then().statusCode(204);
+            given().header(Admin.auth()).delete("/api/images/" + id).then().statusCode(204);
             assertTrue(bucket.head(key).isEmpty(), "the object must be gone");
         }
         assertEquals(0, Db.count("SELECT COUNT(*) FROM images WHERE id = ?", id));
@@ -77,7 +78,7 @@ class R2ProxyImageTest {
         String before = Db.imagesFingerprint();
         S3ProxyResource.current().stop();
         try {
-            given().delete("/api/images/" + id).then().statusCode(503).contentType("application/problem+json")
+            given().header(Admin.auth()).delete("/api/images/" + id).then().statusCode(503).contentType("application/problem+json")
                     .header("Retry-After", "10").body("code", equalTo("STORAGE_UNAVAILABLE"));
             assertEquals(before, Db.imagesFingerprint(), "the row must be untouched");
         } finally {

@@ -95,6 +95,19 @@ public final class Profiles {
         }
     }
 
+    /** No ADMIN_API_KEY configured: admin endpoints must refuse (403) unless explicitly allowed. */
+    public static class NoAdminKey implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(S3ProxyResource.class, Map.of("adminKey", "")));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return merge(Map.of("images.enable-r2-storage", "false"));
+        }
+    }
+
     static Map<String, String> merge(Map<String, String> overrides) {
         var all = new java.util.HashMap<>(FAST_RETRIES);
         all.putAll(overrides);

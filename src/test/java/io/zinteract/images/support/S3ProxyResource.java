@@ -18,6 +18,13 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     private static volatile String currentDatabase;
 
     private S3ProxyProcess proxy;
+    private String adminKey = Admin.KEY;
+
+    /** Init arg {@code adminKey}: the key to configure, empty for none. */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        adminKey = initArgs.getOrDefault("adminKey", Admin.KEY);
+    }
 
     @Override
     public Map<String, String> start() {
@@ -30,6 +37,9 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
         config.put("r2.access-key-id", S3ProxyProcess.IDENTITY);
         config.put("r2.secret-access-key", S3ProxyProcess.CREDENTIAL);
         config.put("r2.bucket", BUCKET);
+        if (!adminKey.isEmpty()) {
+            config.put("admin.api-key", adminKey);
+        }
         currentDatabase = Path.of("target", "test-db", run, "images.db").toAbsolutePath().toString();
         config.put("images.sqlite-path", currentDatabase);
         return config;
