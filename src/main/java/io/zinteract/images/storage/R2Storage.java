@@ -7,7 +7,10 @@ import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.R2Config;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -54,6 +57,16 @@ public class R2Storage {
         this.config = config;
         this.putTimer = Timer.builder("r2.put.duration").description("Time to upload one object to R2, per attempt")
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+    }
+
+    /**
+     * Builds the clients at start: building them loads the CRT's native library and takes seconds, which must not
+     * happen on the event loop inside the first request or probe.
+     */
+    void warmUp(@Observes @Priority(5) StartupEvent event) {
+        if (config.configured()) {
+            client.serviceName();
+        }
     }
 
     public boolean configured() {

@@ -36,7 +36,9 @@ public final class Profiles {
     public static class R2Storage extends WithS3Proxy {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return merge(Map.of("images.enable-r2-storage", "true"));
+            return merge(Map.of("images.enable-r2-storage", "true", "quarkus.http.proxy.proxy-address-forwarding", "true",
+                    "quarkus.http.proxy.allow-x-forwarded", "true", "quarkus.http.proxy.enable-forwarded-host", "true",
+                    "quarkus.http.proxy.enable-forwarded-prefix", "true"));
         }
     }
 
@@ -105,6 +107,14 @@ public final class Profiles {
         @Override
         public Map<String, String> getConfigOverrides() {
             return merge(Map.of("images.enable-r2-storage", "false"));
+        }
+    }
+
+    /** An R2 endpoint that accepts connections and never answers. */
+    public static class BlackholeStorage implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(BlackholeStorageResource.class));
         }
     }
 
