@@ -6,7 +6,9 @@ import io.zinteract.images.config.StartupValidator;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.quarkus.arc.Arc;
+import io.quarkus.flyway.FlywayDataSource;
+import io.zinteract.images.config.DatabaseUrlConfigSource;
 import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
 
@@ -26,27 +28,32 @@ public class DatabaseBootstrap {
     private static final Logger LOG = Logger.getLogger(DatabaseBootstrap.class);
 
     private final StartupValidator validator;
-    private final Flyway flyway;
     private final ServiceConfig config;
-    private final String dbKind;
+    private final Jdbc jdbc;
 
-    public DatabaseBootstrap(StartupValidator validator, Flyway flyway, ServiceConfig config,
-            @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
+    public DatabaseBootstrap(StartupValidator validator, ServiceConfig config, Jdbc jdbc) {
         this.validator = validator;
-        this.flyway = flyway;
         this.config = config;
-        this.dbKind = dbKind;
+        this.jdbc = jdbc;
     }
 
     void onStart(@Observes @Priority(1) StartupEvent event) {
         validator.validate();
-        if ("sqlite".equals(dbKind)) {
+        if (!jdbc.postgresql()) {
             createParentFolder(Path.of(config.sqlitePath()));
         }
+        Flyway flyway = flyway();
         var result = flyway.migrate();
-        LOG.infof("Database schema at version %s (%d migration(s) applied)",
+        LOG.infof("Database %s: schema at version %s (%d migration(s) applied)", jdbc.postgresql() ? "PostgreSQL" : "SQLite",
                 flyway.info().current() == null ? "none" : flyway.info().current().getVersion(),
                 result.migrationsExecuted);
+    }
+
+    /** The Flyway of whichever datasource is active. */
+    public Flyway flyway() {
+        return jdbc.postgresql()
+                ? Arc.container().select(Flyway.class, FlywayDataSource.FlywayDataSourceLiteral.of(DatabaseUrlConfigSource.POSTGRESQL)).get()
+                : Arc.container().select(Flyway.class).get();
     }
 
     private static void createParentFolder(Path file) {

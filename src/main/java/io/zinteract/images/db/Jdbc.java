@@ -1,10 +1,14 @@
 package io.zinteract.images.db;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.runtime.AgroalDataSourceUtil;
+import io.quarkus.datasource.common.runtime.DataSourceUtil;
+import io.zinteract.images.config.DatabaseUrlConfigSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * Plain JDBC on the application's datasource. Every call blocks, so callers run it on a worker thread, never on
@@ -14,9 +18,18 @@ import java.sql.SQLException;
 public class Jdbc {
 
     private final AgroalDataSource dataSource;
+    private final boolean postgresql;
 
-    public Jdbc(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+    public Jdbc() {
+        Optional<AgroalDataSource> pg = AgroalDataSourceUtil.dataSourceIfActive(DatabaseUrlConfigSource.POSTGRESQL);
+        this.postgresql = pg.isPresent();
+        this.dataSource = pg.orElseGet(() -> AgroalDataSourceUtil.dataSourceIfActive(DataSourceUtil.DEFAULT_DATASOURCE_NAME)
+                .orElseThrow(() -> new IllegalStateException("no active datasource")));
+    }
+
+    /** True on PostgreSQL (DATABASE_URL), false on the embedded SQLite; for the few statements that differ. */
+    public boolean postgresql() {
+        return postgresql;
     }
 
     @FunctionalInterface

@@ -23,7 +23,7 @@ public final class Db {
     }
 
     public static Connection openConfigured() throws SQLException {
-        return open("jdbc:sqlite:" + S3ProxyResource.currentDatabase());
+        return open(S3ProxyResource.currentJdbcUrl());
     }
 
     public static long count(String sql, Object... args) {

@@ -118,6 +118,27 @@ public final class Profiles {
         }
     }
 
+    /** The same service on PostgreSQL (a fresh database) instead of SQLite, R2 storage off. */
+    public static class PostgresBase64 implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(PostgresResource.class));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return merge(Map.of("images.enable-r2-storage", "false"));
+        }
+    }
+
+    /** PostgreSQL with R2 storage on. */
+    public static class PostgresR2 extends PostgresBase64 {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return merge(Map.of("images.enable-r2-storage", "true"));
+        }
+    }
+
     static Map<String, String> merge(Map<String, String> overrides) {
         var all = new java.util.HashMap<>(FAST_RETRIES);
         all.putAll(overrides);

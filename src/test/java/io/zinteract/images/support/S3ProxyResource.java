@@ -16,6 +16,7 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     public static final String BUCKET = "test-images";
     private static volatile S3ProxyProcess current;
     private static volatile String currentDatabase;
+    private static volatile String currentJdbcUrl;
 
     private S3ProxyProcess proxy;
     private String adminKey = Admin.KEY;
@@ -40,6 +41,7 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
         if (!adminKey.isEmpty()) {
             config.put("admin.api-key", adminKey);
         }
+        currentJdbcUrl = null;
         currentDatabase = Path.of("target", "test-db", run, "images.db").toAbsolutePath().toString();
         config.put("images.sqlite-path", currentDatabase);
         return config;
@@ -59,5 +61,14 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     /** The SQLite file of the running profile; tests read it directly, also when the app runs packaged (ITs). */
     public static String currentDatabase() {
         return currentDatabase;
+    }
+
+    /** JDBC URL of the running profile's database, SQLite or PostgreSQL. */
+    public static String currentJdbcUrl() {
+        return currentJdbcUrl != null ? currentJdbcUrl : "jdbc:sqlite:" + currentDatabase;
+    }
+
+    static void usePostgres(String jdbcUrl) {
+        currentJdbcUrl = jdbcUrl;
     }
 }

@@ -1,0 +1,11 @@
+package io.zinteract.images.image;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.zinteract.images.support.Profiles;
+
+/** The R2-storage cases again, on PostgreSQL. */
+@QuarkusTest
+@TestProfile(Profiles.PostgresR2.class)
+class PostgresR2ImageTest extends R2StorageImageTest {
+}
