@@ -139,6 +139,19 @@ public final class Profiles {
         }
     }
 
+    /** R2 storage behind a {@link FaultProxy} that tests turn nasty. */
+    public static class FaultyStorage implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(FaultyStorageResource.class));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return merge(Map.of("images.enable-r2-storage", "true"));
+        }
+    }
+
     static Map<String, String> merge(Map<String, String> overrides) {
         var all = new java.util.HashMap<>(FAST_RETRIES);
         all.putAll(overrides);
