@@ -31,6 +31,8 @@ public class MigrationRepository {
     private static final String HAS_DATA = "image_data IS NOT NULL AND image_data <> ''";
     private static final String NO_DATA = "(image_data IS NULL OR image_data = '')";
     private static final String EXTERNAL = "(image_url LIKE 'http://%' OR image_url LIKE 'https://%')";
+    /** Spelled out because {@code NOT EXTERNAL} is NULL, not true, for a NULL image_url. */
+    private static final String NOT_EXTERNAL = "(image_url IS NULL OR NOT " + EXTERNAL + ")";
     private static final String WORK_COLUMNS = "id, persona_id, image_mime_type, image_url, r2_key, "
             + "COALESCE(length(image_data), 0) AS base64_length, size_bytes, sha256, etag, migrated_at, content_type";
 
@@ -48,7 +50,7 @@ public class MigrationRepository {
                     + "SUM(CASE WHEN r2_key IS NOT NULL AND " + NO_DATA + " THEN 1 ELSE 0 END), "
                     + "SUM(CASE WHEN r2_key IS NOT NULL AND " + HAS_DATA + " THEN 1 ELSE 0 END), "
                     + "SUM(CASE WHEN r2_key IS NULL AND " + NO_DATA + " AND " + EXTERNAL + " THEN 1 ELSE 0 END), "
-                    + "SUM(CASE WHEN r2_key IS NULL AND " + NO_DATA + " AND NOT " + EXTERNAL + " THEN 1 ELSE 0 END), "
+                    + "SUM(CASE WHEN r2_key IS NULL AND " + NO_DATA + " AND " + NOT_EXTERNAL + " THEN 1 ELSE 0 END), "
                     + "SUM(COALESCE(length(image_data), 0)), "
                     + "SUM(CASE WHEN r2_key IS NOT NULL THEN COALESCE(size_bytes, 0) ELSE 0 END) FROM images");
                     ResultSet rs = ps.executeQuery()) {
@@ -96,7 +98,7 @@ public class MigrationRepository {
         scope.put("inR2", count(IN_R2 + " AND " + NO_DATA, imageIds));
         scope.put("inR2Retained", count(IN_R2 + " AND " + HAS_DATA, imageIds));
         scope.put("external", count("r2_key IS NULL AND " + NO_DATA + " AND " + EXTERNAL, imageIds));
-        scope.put("none", count("r2_key IS NULL AND " + NO_DATA + " AND NOT " + EXTERNAL, imageIds));
+        scope.put("none", count("r2_key IS NULL AND " + NO_DATA + " AND " + NOT_EXTERNAL, imageIds));
         return scope;
     }
 

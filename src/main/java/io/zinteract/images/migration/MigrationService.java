@@ -79,11 +79,13 @@ public class MigrationService {
             throw new ApiException(ErrorCode.INVALID_REQUEST,
                     "backup copies the SQLite database; back up " + dbKind + " with its own tools (pg_dump)");
         }
-        Integer olderThanDays = action == Action.PURGE && o.olderThanDays() == null ? config.purgeOlderThanDays()
-                : o.olderThanDays();
-        JobOptions resolved = new JobOptions(dry ? Boolean.TRUE : o.dryRun(),
-                o.batchSize() == null ? config.batchSize() : o.batchSize(),
-                o.concurrency() == null ? config.concurrency() : o.concurrency(), o.limit(), o.imageIds(),
+        Integer olderThanDays = o.olderThanDays();
+        if (action == Action.PURGE && olderThanDays == null) {
+            olderThanDays = config.purgeOlderThanDays();
+        }
+        int batchSize = o.batchSize() != null ? o.batchSize() : config.batchSize();
+        int concurrency = o.concurrency() != null ? o.concurrency() : config.concurrency();
+        JobOptions resolved = new JobOptions(o.dryRun(), batchSize, concurrency, o.limit(), o.imageIds(),
                 o.retainBase64(), o.checkIntegrity(), o.sampleSize(), o.orphans(), o.deleteFromR2(), olderThanDays);
         long now = System.currentTimeMillis();
         JobRow row = new JobRow(UUID.randomUUID().toString(), action, JobState.RUNNING, resolved, action.mutating(dry),
