@@ -27,7 +27,7 @@ public class MigrationMetrics {
     public MigrationMetrics(MeterRegistry registry, MigrationRepository images) {
         this.registry = registry;
         this.images = images;
-        this.bytesUploaded = Counter.builder("migration.bytes.uploaded").baseUnit("bytes")
+        this.bytesUploaded = Counter.builder("migration.uploaded").baseUnit("bytes")
                 .description("Image bytes uploaded to R2 and verified by migrate jobs").register(registry);
         this.upload = Timer.builder("migration.upload.duration")
                 .description("Time to upload one image and verify it with a HEAD, retries included")

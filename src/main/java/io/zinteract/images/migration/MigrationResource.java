@@ -1,6 +1,7 @@
 package io.zinteract.images.migration;
 
 import io.smallrye.mutiny.Multi;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -52,7 +53,9 @@ public class MigrationResource {
         return migrations.job(id);
     }
 
+    /** Blocking only to look the job up before the stream starts (a 404 cannot be sent once it has). */
     @GET
+    @Blocking
     @Path("jobs/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)

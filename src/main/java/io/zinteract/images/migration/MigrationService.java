@@ -191,15 +191,18 @@ public class MigrationService {
         });
     }
 
-    /** Snapshots of a job every {@code events-interval}, ending after the first one that shows it ended. */
+    /**
+     * Snapshots of a job every {@code events-interval}, ending after the first one that shows it ended. Blocking: the
+     * job is looked up before the stream starts, so an unknown id is a plain 404 rather than a broken stream.
+     */
     public Multi<Job> events(String id) {
-        return job(id).onItem().transformToMulti(first -> {
-            AtomicBoolean endedBefore = new AtomicBoolean();
-            Multi<Job> later = Multi.createFrom().ticks().every(config.eventsInterval()).onOverflow().drop()
-                    .onItem().transformToUniAndConcatenate(tick -> view(id));
-            return Multi.createBy().concatenating().streams(Multi.createFrom().item(first), later)
-                    .select().first(job -> !endedBefore.getAndSet(!job.state().active()));
-        });
+        Ids.require("jobId", id);
+        find(id);
+        AtomicBoolean endedBefore = new AtomicBoolean();
+        return Multi.createFrom().ticks().startingAfter(java.time.Duration.ofMillis(1)).every(config.eventsInterval())
+                .onOverflow().drop()
+                .onItem().transformToUniAndConcatenate(tick -> view(id))
+                .select().first(job -> !endedBefore.getAndSet(!job.state().active()));
     }
 
     public Uni<MigrationStatus> status() {
