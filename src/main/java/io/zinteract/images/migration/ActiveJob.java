@@ -87,6 +87,11 @@ final class ActiveJob implements JobContext {
         return attempts.merge(imageId, 1, Integer::sum);
     }
 
+    /** Tries of this image so far in this job. */
+    int attempts(String imageId) {
+        return attempts.getOrDefault(imageId, 0);
+    }
+
     @Override
     public boolean stopping() {
         return control != Control.NONE || batchOutage;
@@ -146,13 +151,11 @@ final class ActiveJob implements JobContext {
         return folded;
     }
 
-    synchronized JobRow snapshot(long now) {
-        return new JobRow(id, action, state, options, mutating, cursor, total, processed, succeeded, skipped, failed,
-                bytes, report, error, createdAt, startedAt, null, now);
-    }
-
-    /** A copy of the report, so the checkpoint serialises a stable value while images keep finishing. */
-    synchronized JobRow checkpointRow(long now, JobRepository jobs) {
+    /**
+     * The job as it stands, with a copy of the report: images keep finishing while the copy is written out as JSON
+     * (a response, or the checkpoint).
+     */
+    synchronized JobRow snapshot(long now, JobRepository jobs) {
         JobReport copy = jobs.read(jobs.write(report), JobReport.class);
         return new JobRow(id, action, state, options, mutating, cursor, total, processed, succeeded, skipped, failed,
                 bytes, copy, error, createdAt, startedAt, null, now);

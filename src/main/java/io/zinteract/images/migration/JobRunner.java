@@ -286,7 +286,7 @@ public class JobRunner {
                 throw new IllegalStateException(StorageFailures.message(failure), failure);
             }
             LOG.warnf(failure, "Job %s: image %s failed", job.id, row.id());
-            return new JobAction.Processed(ItemResult.failed(row.id(), Math.max(1, job.nextAttempt(row.id()) - 1),
+            return new JobAction.Processed(ItemResult.failed(row.id(), Math.max(1, job.attempts(row.id())),
                     StorageFailures.message(failure)), false);
         }).call(processed -> {
             if (processed == null || processed.result().deferred()) {
@@ -333,7 +333,7 @@ public class JobRunner {
 
     private void checkpoint(ActiveJob job, String cursor) {
         Set<String> folded = job.advance(cursor);
-        JobRow row = job.checkpointRow(System.currentTimeMillis(), jobs);
+        JobRow row = job.snapshot(System.currentTimeMillis(), jobs);
         jobs.checkpoint(row, folded);
         walked.put(job.id, row.processed());
     }

@@ -4,6 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.zinteract.images.config.MigrationConfig;
+import io.zinteract.images.config.StartupValidator;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,6 +30,11 @@ public class MigrationLifecycle {
     }
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
+        String problem = configProblem(config);
+        if (problem != null) {
+            LOG.error("Invalid configuration: " + problem);
+            throw new StartupValidator.InvalidConfigurationException(problem);
+        }
         if (config.resumeOnStart()) {
             var resumed = runner.resumeInterrupted();
             if (!resumed.isEmpty()) {
@@ -37,6 +43,36 @@ public class MigrationLifecycle {
         }
         // A table scan: measured off the start path.
         Infrastructure.getDefaultWorkerPool().execute(metrics::refreshRemaining);
+    }
+
+    /** The first migration setting that cannot work, naming its variable; null when all can. Package-private for tests. */
+    static String configProblem(MigrationConfig c) {
+        if (c.batchSize() < 1 || c.batchSize() > MigrationRequests.MAX_BATCH_SIZE) {
+            return "MIGRATION_BATCH_SIZE must be between 1 and " + MigrationRequests.MAX_BATCH_SIZE;
+        }
+        if (c.concurrency() < 1 || c.concurrency() > MigrationRequests.MAX_CONCURRENCY) {
+            return "MIGRATION_CONCURRENCY must be between 1 and " + MigrationRequests.MAX_CONCURRENCY;
+        }
+        if (c.maxAttempts() < 1) {
+            return "MIGRATION_MAX_ATTEMPTS must be at least 1";
+        }
+        if (c.listedItems() < 0 || c.listedItems() > 10_000) {
+            return "MIGRATION_LISTED_ITEMS must be between 0 and 10000";
+        }
+        for (var d : java.util.Map.of("MIGRATION_BATCH_TIMEOUT", c.batchTimeout(), "MIGRATION_PROBE_INTERVAL",
+                c.probeInterval(), "MIGRATION_PROBE_TIMEOUT", c.probeTimeout(), "MIGRATION_STORAGE_WAIT_LIMIT",
+                c.storageWaitLimit(), "MIGRATION_EVENTS_INTERVAL", c.eventsInterval()).entrySet()) {
+            if (d.getValue().isNegative() || d.getValue().isZero()) {
+                return d.getKey() + " must be a positive duration such as PT5S";
+            }
+        }
+        if (c.purgeOlderThanDays() < 0) {
+            return "MIGRATION_PURGE_OLDER_THAN_DAYS must be 0 or more";
+        }
+        if (c.pricePerGbMonth().signum() < 0) {
+            return "R2_PRICE_PER_GB_MONTH must not be negative";
+        }
+        return null;
     }
 
     void onStop(@Observes ShutdownEvent event) {

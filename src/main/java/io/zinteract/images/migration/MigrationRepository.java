@@ -77,8 +77,13 @@ public class MigrationRepository {
 
     /** Number of rows matching {@code condition} (one of this class's constants or built from them), within the ids. */
     public long count(String condition, List<String> imageIds) {
+        return count(condition, List.of(), imageIds);
+    }
+
+    /** Like {@link #count(String, List)} for a condition with {@code ?} placeholders bound to {@code conditionArgs}. */
+    public long count(String condition, List<Object> conditionArgs, List<String> imageIds) {
         StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM images WHERE ").append(condition);
-        List<Object> args = new ArrayList<>();
+        List<Object> args = new ArrayList<>(conditionArgs);
         restrict(sql, args, imageIds);
         return jdbc.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {

@@ -186,7 +186,7 @@ public class MigrationService {
     private Uni<Job> view(String id) {
         return Blocking.call(() -> {
             long now = System.currentTimeMillis();
-            JobRow row = runner.active(id).map(job -> job.snapshot(now)).orElseGet(() -> find(id));
+            JobRow row = runner.active(id).map(job -> job.snapshot(now, jobs)).orElseGet(() -> find(id));
             return Job.of(row, jobs.failures(id, config.listedItems()), now);
         });
     }
@@ -215,7 +215,7 @@ public class MigrationService {
         Uni<Map<String, Long>> counts = Blocking.call(images::counts);
         Uni<Job[]> latest = Blocking.call(() -> {
             long now = System.currentTimeMillis();
-            Job current = runner.activeJobs().stream().findFirst().map(job -> job.snapshot(now))
+            Job current = runner.activeJobs().stream().findFirst().map(job -> job.snapshot(now, jobs))
                     .or(() -> jobs.findLatest(true))
                     .map(row -> Job.of(row, jobs.failures(row.id(), config.listedItems()), now)).orElse(null);
             Job last = jobs.findLatestEnded().map(row -> Job.of(row, jobs.failures(row.id(), config.listedItems()), now))

@@ -51,7 +51,7 @@ public class PurgeAction implements JobAction {
         long cutoff = Instant.now().getEpochSecond() - days * 86_400L;
         job.report().cutoff = cutoff;
         job.report().scope().putAll(images.scope(job.options().imageIds()));
-        return images.count(CONDITION.replace("?", Long.toString(cutoff)), job.options().imageIds());
+        return images.count(CONDITION, List.of(cutoff), job.options().imageIds());
     }
 
     @Override
