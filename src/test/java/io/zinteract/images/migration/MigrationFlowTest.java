@@ -59,6 +59,13 @@ class MigrationFlowTest {
 
     LegacyRows rows;
     List<String> retained;
+    double migratedBefore;
+    double failedBefore;
+
+    double images(String outcome) {
+        var counter = registry.find("migration.images").tags("action", "migrate", "outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
 
     @BeforeAll
     void seed() throws Exception {
@@ -69,6 +76,8 @@ class MigrationFlowTest {
                 .png(10, "image/jpeg").jpeg(10, "image/png", false).dataUrls(10).jpeg(25, "image/jpeg", true)
                 .corrupt(CORRUPT).external(50).none(20);
         assertEquals(VALID, rows.valid.size());
+        migratedBefore = images("migrated");
+        failedBefore = images("failed");
         retained = rows.validList().subList(0, 30).stream().map(LegacyRows.Valid::id).toList();
     }
 
@@ -184,9 +193,11 @@ class MigrationFlowTest {
             assertNull(row.get("r2_key"));
             assertTrue(row.get("image_data") != null && !row.get("image_data").toString().isEmpty());
         }
+        // Other test classes share this application and its meters: compare with the values before this class ran.
+        assertEquals(VALID, images("migrated") - migratedBefore);
+        assertEquals(CORRUPT, images("failed") - failedBefore);
         given().when().get("/q/metrics").then().statusCode(200)
-                .body(containsString("migration_images_total{action=\"migrate\",outcome=\"migrated\"} " + VALID + ".0"))
-                .body(containsString("migration_images_total{action=\"migrate\",outcome=\"failed\"} " + CORRUPT + ".0"));
+                .body(containsString("migration_images_total{action=\"migrate\",outcome=\"migrated\"} "));
         given().when().get(MigrationApi.PATH).then().statusCode(200)
                 .body("counts.total", org.hamcrest.Matchers.is(300))
                 .body("counts.r2Only", org.hamcrest.Matchers.is(VALID - 30))
