@@ -8,6 +8,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.zinteract.images.support.MigrationProfile;
+import io.zinteract.images.support.S3ProxyResource;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Assumptions;
@@ -24,6 +25,9 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import static io.restassured.RestAssured.given;
 import static io.zinteract.images.migration.MigrationApi.PATH;
@@ -53,6 +57,9 @@ class MigrationApiTest {
 
     @BeforeEach
     void seed() throws Exception {
+        if (!S3ProxyResource.current().running()) {
+            S3ProxyResource.current().start();
+        }
         breakers.resetAll();
         LegacyRows.clear(db);
         MigrationApi.emptyBucket();
@@ -168,21 +175,28 @@ class MigrationApiTest {
     }
 
     @Test
-    void jobsCanBeReadAndFollowedAsServerSentEvents() {
+    void jobsCanBeReadAndFollowedAsServerSentEvents() throws Exception {
+        // The store is away while the stream is read, so the job shows running, then waiting, then completed.
+        S3ProxyResource.current().stop();
         Response started = post("{\"action\": \"migrate\", \"batchSize\": 1, \"concurrency\": 1}");
         assertEquals(202, started.statusCode());
         String id = started.path("jobId");
         assertTrue(started.header("Location").endsWith("/api/migrate-images/jobs/" + id));
+        CompletableFuture<String> stream = CompletableFuture.supplyAsync(() -> given().accept("text/event-stream")
+                .when().get(PATH + "/jobs/" + id + "/events").then().statusCode(200)
+                .contentType(containsString("text/event-stream")).extract().asString());
+        MigrationApi.await(id, j -> j.getString("state").equals("waiting-for-storage"), Duration.ofSeconds(30));
+        MigrationApi.sleep(300);
+        S3ProxyResource.current().start();
 
-        String events = given().accept("text/event-stream").when().get(PATH + "/jobs/" + id + "/events")
-                .then().statusCode(200).contentType(containsString("text/event-stream")).extract().asString();
-        List<JsonPath> snapshots = events.lines().filter(l -> l.startsWith("data:"))
+        List<JsonPath> snapshots = stream.get(60, TimeUnit.SECONDS).lines().filter(l -> l.startsWith("data:"))
                 .map(l -> new JsonPath(l.substring(5).trim())).toList();
-        assertTrue(snapshots.size() >= 2, "progress, then the end: " + snapshots.size());
+        List<String> states = snapshots.stream().map(s -> s.getString("state")).distinct().toList();
+        assertTrue(states.contains("waiting-for-storage") && states.get(states.size() - 1).equals("completed"),
+                "states streamed: " + states);
         JsonPath last = snapshots.get(snapshots.size() - 1);
-        assertEquals("completed", last.getString("state"));
         assertEquals(10, last.getLong("migrated"));
-        assertEquals(1, snapshots.stream().filter(s -> !s.getString("state").equals("running")).count(),
+        assertEquals(1, snapshots.stream().filter(s -> s.getString("state").equals("completed")).count(),
                 "the stream ends with the first snapshot that shows the end");
         for (int i = 1; i < snapshots.size(); i++) {
             assertTrue(snapshots.get(i).getLong("processed") >= snapshots.get(i - 1).getLong("processed"));

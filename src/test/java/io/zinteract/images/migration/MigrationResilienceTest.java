@@ -117,8 +117,8 @@ class MigrationResilienceTest {
 
     @Test
     void jobHaltedLikeACrashIsResumedAtStartAndCountsEveryImageOnce() throws Exception {
-        // One batch of 60: halted inside it, so nothing but the start is checkpointed and every result so far is an item.
-        String id = post("{\"action\": \"migrate\", \"batchSize\": 60, \"concurrency\": 2}").then().statusCode(202)
+        // One batch for all rows: halted inside it, so only the start is checkpointed and every result so far is an item.
+        String id = post("{\"action\": \"migrate\", \"batchSize\": 110, \"concurrency\": 1}").then().statusCode(202)
                 .extract().path("jobId");
         await(id, j -> j.getLong("processed") >= 10, Duration.ofSeconds(30));
         // What kill -9 leaves: the row still says running, the cursor is at the last checkpoint, and the results of the
