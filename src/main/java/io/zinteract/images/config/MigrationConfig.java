@@ -61,7 +61,7 @@ public interface MigrationConfig {
     @WithDefault("PT1S")
     Duration eventsInterval();
 
-    /** R2 Standard storage price in USD per GB-month (10^9 bytes), for the dry run's cost estimate ({@code R2_PRICE_PER_GB_MONTH}). */
+    /** R2 Standard storage price in USD per GB-month (10^9 bytes), for the dry run's cost estimate ({@code MIGRATION_PRICE_PER_GB_MONTH}). */
     @WithDefault("0.015")
     BigDecimal pricePerGbMonth();
 }

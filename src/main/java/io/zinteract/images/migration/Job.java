@@ -23,6 +23,7 @@ public record Job(String jobId, Action action, JobState state, boolean dryRun, J
     public record Throughput(double imagesPerSecond, double bytesPerSecond) {
     }
 
+    /** {@code row.report()} must be this answer's own copy: the validate lists are moved out of it. */
     static Job of(JobRow row, Listing<JobError> errors, long nowMillis) {
         JobReport r = row.report() == null ? new JobReport() : row.report();
         Long succeeded = row.succeeded();
@@ -37,12 +38,19 @@ public record Job(String jobId, Action action, JobState state, boolean dryRun, J
         boolean validate = row.action() == Action.VALIDATE;
         Boolean isValid = validate && row.state() == JobState.COMPLETED
                 ? count(r.missing) == 0 && count(r.corrupted) == 0 && row.failed() == 0 : null;
+        Listing<String> missing = r.missing;
+        Listing<String> corrupted = r.corrupted;
+        Listing<String> orphaned = r.orphaned;
+        // Shown at the top of the job; the report is a copy made for this answer, so it can lose them.
+        r.missing = null;
+        r.corrupted = null;
+        r.orphaned = null;
         return new Job(row.id(), row.action(), row.state(), row.dryRun(), row.options(), row.total(), row.processed(),
                 row.action() == Action.MIGRATE ? succeeded : null, row.action() == Action.ROLLBACK ? succeeded : null,
                 row.action() == Action.PURGE ? succeeded : null, row.skipped(), row.failed(), row.bytes(),
                 iso(row.startedAt()), iso(row.finishedAt()), iso(row.updatedAt()), throughput, eta, errors,
-                validate ? (r.valid == null ? 0L : r.valid) : null, validate ? orEmpty(r.missing) : null,
-                validate ? orEmpty(r.corrupted) : null, validate && row.options().scanOrphans() ? orEmpty(r.orphaned) : null,
+                validate ? (r.valid == null ? 0L : r.valid) : null, validate ? orEmpty(missing) : null,
+                validate ? orEmpty(corrupted) : null, validate && row.options().scanOrphans() ? orEmpty(orphaned) : null,
                 isValid, row.cursor(), r, row.error());
     }
 

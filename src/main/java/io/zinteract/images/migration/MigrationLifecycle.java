@@ -70,7 +70,7 @@ public class MigrationLifecycle {
             return "MIGRATION_PURGE_OLDER_THAN_DAYS must be 0 or more";
         }
         if (c.pricePerGbMonth().signum() < 0) {
-            return "R2_PRICE_PER_GB_MONTH must not be negative";
+            return "MIGRATION_PRICE_PER_GB_MONTH must not be negative";
         }
         return null;
     }

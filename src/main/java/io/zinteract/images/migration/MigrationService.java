@@ -169,9 +169,15 @@ public class MigrationService {
         if (jobId != null) {
             return find(jobId);
         }
-        return runner.activeJobs().stream().findFirst().map(job -> find(job.id))
+        return current().map(job -> find(job.id))
                 .or(() -> jobs.findLatest(true))
                 .orElseThrow(() -> new ApiException(ErrorCode.JOB_NOT_ACTIVE, "no job is active"));
+    }
+
+    /** The job running here that matters most: the mutating one, else the newest. */
+    private Optional<ActiveJob> current() {
+        return runner.activeJobs().stream().max(java.util.Comparator.comparing((ActiveJob job) -> job.mutating)
+                .thenComparingLong(job -> job.createdAt));
     }
 
     private JobRow find(String id) {
@@ -215,7 +221,7 @@ public class MigrationService {
         Uni<Map<String, Long>> counts = Blocking.call(images::counts);
         Uni<Job[]> latest = Blocking.call(() -> {
             long now = System.currentTimeMillis();
-            Job current = runner.activeJobs().stream().findFirst().map(job -> job.snapshot(now, jobs))
+            Job current = current().map(job -> job.snapshot(now, jobs))
                     .or(() -> jobs.findLatest(true))
                     .map(row -> Job.of(row, jobs.failures(row.id(), config.listedItems()), now)).orElse(null);
             Job last = jobs.findLatestEnded().map(row -> Job.of(row, jobs.failures(row.id(), config.listedItems()), now))
