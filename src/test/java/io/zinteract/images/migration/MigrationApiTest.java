@@ -212,6 +212,19 @@ class MigrationApiTest {
     }
 
     @Test
+    void limitStopsAfterThatManyRows() throws Exception {
+        JsonPath job = MigrationApi.run("{\"action\": \"migrate\", \"limit\": 5, \"batchSize\": 2, \"wait\": true}");
+        assertEquals("completed", job.getString("state"));
+        assertEquals(5, job.getLong("total"));
+        assertEquals(5, job.getLong("processed"));
+        assertEquals(job.getLong("migrated"), LegacyRows.count(db, "SELECT COUNT(*) FROM images WHERE r2_key IS NOT NULL"));
+        assertEquals(job.getLong("failed"), LegacyRows.count(db, "SELECT COUNT(*) FROM images WHERE migration_status = 'failed'"));
+        JsonPath rest = MigrationApi.run("{\"action\": \"migrate\", \"wait\": true}");
+        assertEquals(12 - 5 + job.getLong("failed"), rest.getLong("total"), "failed rows stay pending and are tried again");
+        assertEquals(10, job.getLong("migrated") + rest.getLong("migrated"));
+    }
+
+    @Test
     void controlsNeedAJobInTheRightState() {
         post("{\"action\": \"pause\"}").then().statusCode(409).contentType("application/problem+json")
                 .body("code", is("JOB_NOT_ACTIVE"));
