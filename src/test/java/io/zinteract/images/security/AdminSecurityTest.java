@@ -42,6 +42,17 @@ class AdminSecurityTest {
     }
 
     @Test
+    void migrationActionsNeedTheKeyButStatusIsOpen() {
+        given().body("{\"action\": \"migrate\", \"dryRun\": true}").post("/api/migrate-images").then().statusCode(401)
+                .body("code", equalTo("UNAUTHORIZED"));
+        given().header("Authorization", "Bearer nope-nope-nope-nope").body("{\"action\": \"backup\"}")
+                .post("/api/migrate-images").then().statusCode(401);
+        assertEquals(0, Db.count("SELECT COUNT(*) FROM migration_jobs"));
+        given().get("/api/migrate-images").then().statusCode(200);
+        given().header(Admin.auth()).body("{\"action\": \"status\"}").post("/api/migrate-images").then().statusCode(200);
+    }
+
+    @Test
     void readsAndUploadsStayOpen() {
         String id = upload();
         given().redirects().follow(false).get("/api/images/" + id).then().statusCode(302);

@@ -1,0 +1,67 @@
+package io.zinteract.images.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+
+/**
+ * Settings of the migration engine ({@code /api/migrate-images}). Each key's environment variable is mapped in
+ * {@code application.properties}; requests may override batch size and concurrency per job within their ranges.
+ */
+@ConfigMapping(prefix = "migration")
+public interface MigrationConfig {
+
+    /** Images read per batch, and so between two checkpoints, when a request does not say ({@code MIGRATION_BATCH_SIZE}). */
+    @WithDefault("10")
+    int batchSize();
+
+    /** Images of one batch processed at the same time, and so at most held in memory ({@code MIGRATION_CONCURRENCY}). */
+    @WithDefault("4")
+    int concurrency();
+
+    /**
+     * Tries of one image within a job when its upload cannot be verified (size or ETag differ) or a batch times out,
+     * before the image is reported failed ({@code MIGRATION_MAX_ATTEMPTS}). Store outages do not count: they pause the
+     * job instead.
+     */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** Length of every list in a job report (errors, missing, corrupted, orphaned, keys); totals are always exact ({@code MIGRATION_LISTED_ITEMS}). */
+    @WithDefault("100")
+    int listedItems();
+
+    /** Limit on one batch; a batch that takes longer is treated like a store outage and tried again ({@code MIGRATION_BATCH_TIMEOUT}). */
+    @WithDefault("PT5M")
+    Duration batchTimeout();
+
+    /** How often a job in {@code waiting-for-storage} asks the store whether it answers again ({@code MIGRATION_PROBE_INTERVAL}). */
+    @WithDefault("PT5S")
+    Duration probeInterval();
+
+    /** Time one probe may take ({@code MIGRATION_PROBE_TIMEOUT}). */
+    @WithDefault("PT3S")
+    Duration probeTimeout();
+
+    /** How long a job waits for the store before it gives up and fails, resumable later ({@code MIGRATION_STORAGE_WAIT_LIMIT}). */
+    @WithDefault("PT24H")
+    Duration storageWaitLimit();
+
+    /** Whether a job that was running when the process stopped (crash, kill -9, redeploy) continues at start ({@code MIGRATION_RESUME_ON_START}). */
+    @WithDefault("true")
+    boolean resumeOnStart();
+
+    /** Default age, in days since migration, from which {@code purge} clears retained base64 ({@code MIGRATION_PURGE_OLDER_THAN_DAYS}). */
+    @WithDefault("30")
+    int purgeOlderThanDays();
+
+    /** Interval between two server-sent events of a job's progress ({@code MIGRATION_EVENTS_INTERVAL}). */
+    @WithDefault("PT1S")
+    Duration eventsInterval();
+
+    /** R2 Standard storage price in USD per GB-month (10^9 bytes), for the dry run's cost estimate ({@code MIGRATION_PRICE_PER_GB_MONTH}). */
+    @WithDefault("0.015")
+    BigDecimal pricePerGbMonth();
+}

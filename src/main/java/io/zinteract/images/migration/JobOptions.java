@@ -1,0 +1,48 @@
+package io.zinteract.images.migration;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import java.util.List;
+
+/**
+ * The options a job runs with, as validated from the request and completed with the configured defaults. Stored with
+ * the job, so a job resumed after a restart runs exactly as it was asked to.
+ */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobOptions(Boolean dryRun, Integer batchSize, Integer concurrency, Integer limit, List<String> imageIds,
+        Boolean retainBase64, Boolean checkIntegrity, Integer sampleSize, Boolean orphans, Boolean deleteFromR2,
+        Integer olderThanDays) {
+
+    @JsonIgnore
+    public boolean dry() {
+        return Boolean.TRUE.equals(dryRun);
+    }
+
+    @JsonIgnore
+    public boolean retain() {
+        return Boolean.TRUE.equals(retainBase64);
+    }
+
+    @JsonIgnore
+    public boolean integrity() {
+        return Boolean.TRUE.equals(checkIntegrity);
+    }
+
+    @JsonIgnore
+    public boolean scanOrphans() {
+        return Boolean.TRUE.equals(orphans);
+    }
+
+    @JsonIgnore
+    public boolean deleteObjects() {
+        return Boolean.TRUE.equals(deleteFromR2);
+    }
+
+    @JsonIgnore
+    public boolean hasImageIds() {
+        return imageIds != null && !imageIds.isEmpty();
+    }
+}

@@ -1,0 +1,240 @@
+package io.zinteract.images.migration;
+
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.zinteract.images.config.MigrationConfig;
+import io.zinteract.images.config.ServiceConfig;
+import io.zinteract.images.db.Blocking;
+import io.zinteract.images.db.Jdbc;
+import io.zinteract.images.image.ImageBytes;
+import io.zinteract.images.image.ImageType;
+import io.zinteract.images.storage.ObjectHead;
+import io.zinteract.images.storage.ObjectKeys;
+import io.zinteract.images.storage.PutObject;
+import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.storage.StorageException;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Moves base64 rows into R2. Per image, in this order: decode and check, sniff the true type, hash (SHA-256, MD5),
+ * PUT with Content-MD5 to the image's deterministic key, HEAD to verify size and ETag, and only then one transaction
+ * that points the row at the object and clears its base64 (unless retained). A crash between any two steps leaves the
+ * row as it was, and the next try overwrites the same key.
+ */
+@ApplicationScoped
+public class MigrateAction implements JobAction {
+
+    private static final Logger LOG = Logger.getLogger(MigrateAction.class);
+    private static final BigDecimal GB = BigDecimal.valueOf(1_000_000_000L);
+
+    private final MigrationRepository images;
+    private final JobRepository jobs;
+    private final Jdbc jdbc;
+    private final R2Storage storage;
+    private final ObjectKeys keys;
+    private final ServiceConfig service;
+    private final MigrationConfig config;
+    private final MigrationMetrics metrics;
+
+    public MigrateAction(MigrationRepository images, JobRepository jobs, Jdbc jdbc, R2Storage storage, ObjectKeys keys,
+            ServiceConfig service, MigrationConfig config, MigrationMetrics metrics) {
+        this.images = images;
+        this.jobs = jobs;
+        this.jdbc = jdbc;
+        this.storage = storage;
+        this.keys = keys;
+        this.service = service;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Action action() {
+        return Action.MIGRATE;
+    }
+
+    @Override
+    public long prepare(JobContext job) {
+        Map<String, Long> scope = images.scope(job.options().imageIds());
+        job.report().scope().putAll(scope);
+        if (job.options().dry()) {
+            job.report().r2BytesBefore = images.counts().get("r2Bytes");
+        }
+        long pending = scope.get("pending");
+        return job.options().limit() == null ? pending : Math.min(pending, job.options().limit());
+    }
+
+    @Override
+    public List<WorkRow> page(JobContext job, String afterId, int size) {
+        return images.page(MigrationRepository.PENDING, List.of(), job.options().imageIds(), afterId, size);
+    }
+
+    @Override
+    public Uni<Processed> process(JobContext job, WorkRow row, long ordinal) {
+        return Blocking.call(() -> read(row)).chain(candidate -> {
+            if (candidate.skip() != null) {
+                return Processed.uncommitted(ItemResult.skipped(row.id(), "changed", candidate.skip()));
+            }
+            if (candidate.invalid() != null) {
+                int attempts = job.nextAttempt(row.id());
+                ItemResult failed = ItemResult.failed(row.id(), attempts, candidate.invalid());
+                return job.options().dry() ? Processed.uncommitted(failed) : commitFailure(job, failed);
+            }
+            if (job.options().dry()) {
+                long reclaim = job.options().retain() ? 0 : candidate.base64().length();
+                return Processed.uncommitted(ItemResult.succeeded(row.id(), candidate.bytes().length, reclaim, 0, null,
+                        candidate.key(), candidate.note()));
+            }
+            Timer.Sample sample = Timer.start();
+            return uploadVerified(job, candidate)
+                    .invoke(() -> sample.stop(metrics.uploadTimer()))
+                    .chain(verified -> verified.problem() != null
+                            ? commitFailure(job, ItemResult.failed(row.id(), verified.attempts(), verified.problem()))
+                            : commit(job, candidate, verified));
+        });
+    }
+
+    @Override
+    public void afterRows(JobContext job) {
+        if (job.options().dry()) {
+            JobReport report = job.report();
+            BigDecimal price = config.pricePerGbMonth();
+            long before = report.r2BytesBefore == null ? 0 : report.r2BytesBefore;
+            report.addedMonthlyCostUsd = cost(job.bytes(), price);
+            report.monthlyCostUsd = cost(before + job.bytes(), price);
+        }
+    }
+
+    static BigDecimal cost(long bytes, BigDecimal pricePerGbMonth) {
+        return BigDecimal.valueOf(bytes).divide(GB, MathContext.DECIMAL64).multiply(pricePerGbMonth)
+                .setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
+    }
+
+    /** An image read and checked; exactly one of skip, invalid or the payload is set. */
+    record Candidate(String id, String skip, String invalid, String base64, byte[] bytes, ImageType type, String key,
+            String sha256, byte[] md5, String note) {
+    }
+
+    private Candidate read(WorkRow row) {
+        Optional<MigrationRepository.StoredData> stored = images.imageData(row.id());
+        if (stored.isEmpty()) {
+            return new Candidate(row.id(), "the row was deleted meanwhile", null, null, null, null, null, null, null, null);
+        }
+        String base64 = stored.get().imageData();
+        if (stored.get().r2Key() != null || base64 == null || base64.isEmpty()) {
+            return new Candidate(row.id(), "the row was migrated or emptied meanwhile", null, null, null, null, null, null, null, null);
+        }
+        Optional<byte[]> decoded = ImageBytes.decodeBase64(base64);
+        if (decoded.isEmpty()) {
+            return invalid(row, "image_data is not valid base64");
+        }
+        byte[] bytes = decoded.get();
+        if (bytes.length == 0) {
+            return invalid(row, "image_data decodes to no bytes");
+        }
+        if (bytes.length > service.maxImageBytes()) {
+            return invalid(row, "the image is " + bytes.length + " bytes, over MAX_IMAGE_BYTES (" + service.maxImageBytes() + ")");
+        }
+        Optional<ImageType> sniffed = ImageType.sniff(bytes);
+        if (sniffed.isEmpty()) {
+            return invalid(row, "image_data is not a JPEG, PNG, WebP, GIF or AVIF image");
+        }
+        ImageType type = sniffed.get();
+        String note = null;
+        if (row.imageMimeType() != null && ImageType.fromMimeType(row.imageMimeType()).orElse(null) != type) {
+            note = "image_mime_type says " + row.imageMimeType() + "; the content is " + type.mimeType();
+        }
+        String key = keys.forImage(row.personaId(), row.id(), type.extension());
+        return new Candidate(row.id(), null, null, base64, bytes, type, key, ImageBytes.sha256Hex(bytes), ImageBytes.md5(bytes), note);
+    }
+
+    private static Candidate invalid(WorkRow row, String reason) {
+        return new Candidate(row.id(), null, reason, null, null, null, null, null, null, null);
+    }
+
+    record Verified(String etag, String problem, int attempts) {
+    }
+
+    /** PUT then HEAD; an object whose size or ETag is not what was sent is uploaded again, up to the attempt limit. */
+    private Uni<Verified> uploadVerified(JobContext job, Candidate c) {
+        int attempt = job.nextAttempt(c.id());
+        String md5Base64 = Base64.getEncoder().encodeToString(c.md5());
+        String md5Hex = HexFormat.of().formatHex(c.md5());
+        PutObject object = new PutObject(c.key(), c.bytes(), c.type().mimeType(), md5Base64,
+                Map.of("image-id", c.id(), "sha256", c.sha256()), null);
+        return storage.put(object)
+                .chain(() -> storage.head(c.key()))
+                .map(head -> problem(head, c.bytes().length, md5Hex))
+                .onFailure(e -> e instanceof StorageException s && !s.transientFailure() && !StorageFailures.fatal(e))
+                .recoverWithItem(e -> StorageFailures.message(e))
+                .chain(problem -> {
+                    if (problem == null) {
+                        return Uni.createFrom().item(new Verified(md5Hex, null, attempt));
+                    }
+                    if (attempt < config.maxAttempts()) {
+                        LOG.warnf("Image %s: %s; uploading again (attempt %d)", c.id(), problem, attempt + 1);
+                        return uploadVerified(job, c);
+                    }
+                    return Uni.createFrom().item(new Verified(null, problem, attempt));
+                });
+    }
+
+    static String problem(Optional<ObjectHead> head, long size, String md5Hex) {
+        if (head.isEmpty()) {
+            return "the object is missing right after its upload";
+        }
+        if (head.get().size() != size) {
+            return "the stored object has " + head.get().size() + " bytes, not " + size;
+        }
+        if (head.get().etag() == null || !head.get().etag().equalsIgnoreCase(md5Hex)) {
+            return "the stored object's ETag " + head.get().etag() + " is not the MD5 " + md5Hex;
+        }
+        return null;
+    }
+
+    private Uni<Processed> commit(JobContext job, Candidate c, Verified verified) {
+        String id = c.id();
+        boolean retain = job.options().retain();
+        return Blocking.call(() -> jdbc.inTransaction(tx -> {
+            long now = System.currentTimeMillis();
+            MigrationRepository.Migrated m = new MigrationRepository.Migrated(id, c.base64(), c.key(), verified.etag(),
+                    c.sha256(), c.bytes().length, c.type().mimeType(), storage.publicUrl(c.key()).orElse(null), retain,
+                    Instant.ofEpochMilli(now).getEpochSecond());
+            ItemResult result = images.completeMigration(tx, m)
+                    ? ItemResult.succeeded(id, c.bytes().length, retain ? 0 : c.base64().length(), verified.attempts(),
+                            retain ? "retained" : null, c.key(), c.note())
+                    : ItemResult.skipped(id, "changed", "the row changed while its object was uploaded; left as it is");
+            jobs.recordItem(tx, job.jobId(), result, now);
+            return result;
+        })).call(result -> result.outcome() == ItemResult.Outcome.SKIPPED ? dropOrphan(id, c.key())
+                : Uni.createFrom().voidItem())
+                .map(result -> new Processed(result, true));
+    }
+
+    /** The row changed under us: delete our object unless the row now points at that very key. */
+    private Uni<Void> dropOrphan(String id, String key) {
+        return Blocking.call(() -> images.imageData(id).map(MigrationRepository.StoredData::r2Key).orElse(null))
+                .chain(current -> key.equals(current) ? Uni.createFrom().voidItem() : storage.delete(key))
+                .onFailure().invoke(e -> LOG.warnf("Object %s of changed image %s could not be deleted: %s", key, id,
+                        e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Processed> commitFailure(JobContext job, ItemResult failed) {
+        return Blocking.call(() -> jdbc.inTransaction(tx -> {
+            images.markFailed(tx, failed.imageId());
+            jobs.recordItem(tx, job.jobId(), failed, System.currentTimeMillis());
+            return new Processed(failed, true);
+        }));
+    }
+}

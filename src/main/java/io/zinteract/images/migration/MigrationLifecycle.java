@@ -1,0 +1,81 @@
+package io.zinteract.images.migration;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.zinteract.images.config.MigrationConfig;
+import io.zinteract.images.config.StartupValidator;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/**
+ * Continues, at start, the jobs a stopped process left running, once {@code DatabaseBootstrap} (priority 1) has
+ * brought the schema up to date; at shutdown, stops jobs where they stand so the next start continues them.
+ */
+@ApplicationScoped
+public class MigrationLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(MigrationLifecycle.class);
+
+    private final JobRunner runner;
+    private final MigrationMetrics metrics;
+    private final MigrationConfig config;
+
+    public MigrationLifecycle(JobRunner runner, MigrationMetrics metrics, MigrationConfig config) {
+        this.runner = runner;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    void onStart(@Observes @Priority(10) StartupEvent event) {
+        String problem = configProblem(config);
+        if (problem != null) {
+            LOG.error("Invalid configuration: " + problem);
+            throw new StartupValidator.InvalidConfigurationException(problem);
+        }
+        if (config.resumeOnStart()) {
+            var resumed = runner.resumeInterrupted();
+            if (!resumed.isEmpty()) {
+                LOG.infof("Resumed %d interrupted migration job(s): %s", resumed.size(), resumed);
+            }
+        }
+        // A table scan: measured off the start path.
+        Infrastructure.getDefaultWorkerPool().execute(metrics::refreshRemaining);
+    }
+
+    /** The first migration setting that cannot work, naming its variable; null when all can. Package-private for tests. */
+    static String configProblem(MigrationConfig c) {
+        if (c.batchSize() < 1 || c.batchSize() > MigrationRequests.MAX_BATCH_SIZE) {
+            return "MIGRATION_BATCH_SIZE must be between 1 and " + MigrationRequests.MAX_BATCH_SIZE;
+        }
+        if (c.concurrency() < 1 || c.concurrency() > MigrationRequests.MAX_CONCURRENCY) {
+            return "MIGRATION_CONCURRENCY must be between 1 and " + MigrationRequests.MAX_CONCURRENCY;
+        }
+        if (c.maxAttempts() < 1) {
+            return "MIGRATION_MAX_ATTEMPTS must be at least 1";
+        }
+        if (c.listedItems() < 0 || c.listedItems() > 10_000) {
+            return "MIGRATION_LISTED_ITEMS must be between 0 and 10000";
+        }
+        for (var d : java.util.Map.of("MIGRATION_BATCH_TIMEOUT", c.batchTimeout(), "MIGRATION_PROBE_INTERVAL",
+                c.probeInterval(), "MIGRATION_PROBE_TIMEOUT", c.probeTimeout(), "MIGRATION_STORAGE_WAIT_LIMIT",
+                c.storageWaitLimit(), "MIGRATION_EVENTS_INTERVAL", c.eventsInterval()).entrySet()) {
+            if (d.getValue().isNegative() || d.getValue().isZero()) {
+                return d.getKey() + " must be a positive duration such as PT5S";
+            }
+        }
+        if (c.purgeOlderThanDays() < 0) {
+            return "MIGRATION_PURGE_OLDER_THAN_DAYS must be 0 or more";
+        }
+        if (c.pricePerGbMonth().signum() < 0) {
+            return "MIGRATION_PRICE_PER_GB_MONTH must not be negative";
+        }
+        return null;
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        runner.halt();
+    }
+}

@@ -1,0 +1,72 @@
+package io.zinteract.images.migration;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.zinteract.images.support.Admin;
+import io.zinteract.images.support.BucketClient;
+
+import java.time.Duration;
+import java.util.function.Predicate;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** HTTP helpers for the migration tests. */
+final class MigrationApi {
+
+    static final String PATH = "/api/migrate-images";
+
+    private MigrationApi() {
+    }
+
+    static Response post(String json) {
+        return given().header(Admin.auth()).contentType(ContentType.JSON).body(json).when().post(PATH);
+    }
+
+    /** Posts a job with {@code "wait": true} and returns the finished job (200). */
+    static JsonPath run(String json) {
+        Response response = post(json);
+        assertEquals(200, response.statusCode(), () -> "expected 200 for " + json + ": " + response.asString());
+        return response.jsonPath();
+    }
+
+    static JsonPath job(String id) {
+        return given().when().get(PATH + "/jobs/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    /** Polls a job until {@code condition} holds. */
+    static JsonPath await(String id, Predicate<JsonPath> condition, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        JsonPath last = null;
+        while (System.nanoTime() < deadline) {
+            last = job(id);
+            if (condition.test(last)) {
+                return last;
+            }
+            sleep(20);
+        }
+        fail("job " + id + " did not reach the expected state within " + limit + "; last: " + (last == null ? "-" : last.prettify()));
+        return null;
+    }
+
+    static JsonPath awaitEnd(String id) {
+        return await(id, j -> !j.getString("state").equals("running") && !j.getString("state").equals("waiting-for-storage"),
+                Duration.ofSeconds(90));
+    }
+
+    static void emptyBucket() {
+        try (BucketClient bucket = BucketClient.forCurrentProxy()) {
+            bucket.list("").forEach(o -> bucket.delete(o.key()));
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
