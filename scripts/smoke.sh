@@ -42,7 +42,40 @@ check() {
   curl -fsSL "localhost:$port/api/images/$id" -o "$work/generated.png"
   python3 -c 'import sys; assert open(sys.argv[1],"rb").read(8)==b"\x89PNG\r\n\x1a\n"' "$work/generated.png"
   echo "smoke: generated image $id stored in $expect and served as a PNG"
+  if [ "$flag" = false ]; then migrate_like_the_seed "$port" "$id"; fi
   kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+# The seed plan's Phase 3.2 and Quick Start lines, exactly as written (no admin key: ./run.sh's local sandbox), then
+# the base64 rows must be served from the bucket with the same bytes.
+migrate_like_the_seed() {
+  local port=$1 generated=$2 base="localhost:$1"
+  curl -fsS "$base/api/migrate-images" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["r2"]["status"]=="connected", d; assert d["counts"]["base64Only"]==2, d'
+  curl -fsS -X POST "$base/api/migrate-images" -H "Content-Type: application/json" -d '{"action": "migrate", "dryRun": true}' > "$work/dry.json"
+  wait_job "$base" "$work/dry.json"
+  job=$(curl -fsS -X POST "$base/api/migrate-images" -H "Content-Type: application/json" -d '{"action": "migrate", "batchSize": 10}' | tee "$work/migrate.json")
+  wait_job "$base" "$work/migrate.json"
+  curl -fsS -X POST "$base/api/migrate-images" -H "Content-Type: application/json" -d '{"action": "validate"}' > "$work/validate.json"
+  wait_job "$base" "$work/validate.json"
+  curl -fsS -X POST "$base/api/migrate-images" -d '{"action": "migrate"}' > "$work/quick.json"
+  wait_job "$base" "$work/quick.json"
+  curl -fsS "$base/api/migrate-images" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["counts"]["r2Only"]==2 and d["counts"]["base64Only"]==0, d'
+  curl -fsS -D "$work/headers" -o /dev/null "$base/api/images/$generated"
+  grep -qi '^X-Image-Storage: r2' "$work/headers"
+  curl -fsSL "$base/api/images/$generated" -o "$work/generated-after.png"
+  cmp "$work/generated.png" "$work/generated-after.png"
+  echo "smoke: the seed plan's migration lines moved both base64 images to the bucket; bytes identical"
+}
+
+wait_job() {
+  local base=$1 file=$2 jobid state
+  jobid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["jobId"])' "$file")
+  for _ in $(seq 1 150); do
+    state=$(curl -fsS "$base/api/migrate-images/jobs/$jobid" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
+    case "$state" in completed) return 0 ;; failed|cancelled) echo "job $jobid ended $state" >&2; return 1 ;; esac
+    sleep 0.2
+  done
+  echo "job $jobid did not finish" >&2; return 1
 }
 
 check true r2
