@@ -27,18 +27,21 @@ public class StartupValidator {
     private final R2Config r2;
     private final long maxRequestBytes;
     private final Optional<String> adminKey;
+    private final Duration uploadTtl;
 
     @jakarta.inject.Inject
-    public StartupValidator(ServiceConfig service, R2Config r2, AdminConfig admin,
+    public StartupValidator(ServiceConfig service, R2Config r2, AdminConfig admin, UploadConfig uploads,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxRequestBytes) {
-        this(service, r2, maxRequestBytes.asLongValue(), admin.apiKey());
+        this(service, r2, maxRequestBytes.asLongValue(), admin.apiKey(), uploads.presignTtl());
     }
 
-    StartupValidator(ServiceConfig service, R2Config r2, long maxRequestBytes, Optional<String> adminKey) {
+    StartupValidator(ServiceConfig service, R2Config r2, long maxRequestBytes, Optional<String> adminKey,
+            Duration uploadTtl) {
         this.service = service;
         this.r2 = r2;
         this.maxRequestBytes = maxRequestBytes;
         this.adminKey = adminKey;
+        this.uploadTtl = uploadTtl;
     }
 
     public void validate() {
@@ -86,6 +89,9 @@ public class StartupValidator {
         Duration ttl = service.serve().presignTtl();
         if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(7)) > 0) {
             return "PRESIGN_TTL must be between PT1S and P7D (R2's presign limits)";
+        }
+        if (uploadTtl.compareTo(Duration.ofSeconds(1)) < 0 || uploadTtl.compareTo(Duration.ofDays(7)) > 0) {
+            return "PRESIGNED_UPLOAD_TTL must be between PT1S and P7D (R2's presign limits)";
         }
         if (!blank(adminKey) && adminKey.get().trim().length() < 16) {
             return "ADMIN_API_KEY must be at least 16 characters (e.g. openssl rand -hex 32)";
