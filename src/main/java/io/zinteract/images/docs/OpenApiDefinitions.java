@@ -11,11 +11,16 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import jakarta.ws.rs.core.Application;
+
 /**
  * The parts of {@code /q/openapi} that endpoints share: the admin bearer scheme and one problem response per
  * status that many endpoints can answer. Endpoints refer to them by name, e.g.
  * {@code @APIResponse(responseCode = "401", ref = OpenApiDefinitions.UNAUTHORIZED)}, and describe the responses only
  * they give inline, always as {@code application/problem+json} with the {@link Problem} schema.
+ *
+ * <p>It extends {@link Application} only because that is where the OpenAPI scanner looks for
+ * {@code @OpenAPIDefinition}; it declares no path and no classes, so every resource is served as before.
  */
 @OpenAPIDefinition(
         info = @Info(title = "r2-image-service", version = "1.0",
@@ -63,7 +68,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                                         + "(with Retry-After)",
                                 content = @Content(mediaType = Problem.MEDIA_TYPE,
                                         schema = @Schema(implementation = Problem.class))) }))
-public final class OpenApiDefinitions {
+public class OpenApiDefinitions extends Application {
 
     public static final String ADMIN_KEY = "adminKey";
     public static final String TAG_IMAGES = "Images";
@@ -78,7 +83,4 @@ public final class OpenApiDefinitions {
     public static final String TOO_LARGE = "PayloadTooLarge";
     public static final String NOT_AN_IMAGE = "NotAnImage";
     public static final String UNAVAILABLE = "ServiceUnavailable";
-
-    private OpenApiDefinitions() {
-    }
 }
