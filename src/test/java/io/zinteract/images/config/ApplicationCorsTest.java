@@ -28,7 +28,8 @@ class ApplicationCorsTest {
         given().header("Origin", ORIGIN).get("/api/images").then().statusCode(200)
                 .header("Access-Control-Allow-Origin", ORIGIN)
                 .header("Access-Control-Expose-Headers", containsString("X-Image-Storage"))
-                .header("Access-Control-Expose-Headers", containsString("Location"));
+                .header("Access-Control-Expose-Headers", containsString("Location"))
+                .header("Access-Control-Allow-Credentials", not(equalTo("true")));
     }
 
     @Test
