@@ -7,6 +7,7 @@ import org.jboss.logging.Logger;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -21,24 +22,31 @@ public class StartupValidator {
     private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9a-fA-F]{32}");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9-]{1,61}[a-z0-9]");
     private static final Pattern KEY_PREFIX = Pattern.compile("([A-Za-z0-9_-]+/)*");
+    private static final Pattern CORS_ORIGIN = Pattern.compile("\\*|/.+/|https?://[^/\\s]+");
     private static final long MAX_SINGLE_PUT = 5L * 1024 * 1024 * 1024;
 
     private final ServiceConfig service;
     private final R2Config r2;
     private final long maxRequestBytes;
     private final Optional<String> adminKey;
+    private final Duration uploadTtl;
+    private final List<String> corsOrigins;
 
     @jakarta.inject.Inject
-    public StartupValidator(ServiceConfig service, R2Config r2, AdminConfig admin,
+    public StartupValidator(ServiceConfig service, R2Config r2, AdminConfig admin, UploadConfig uploads, CorsConfig cors,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxRequestBytes) {
-        this(service, r2, maxRequestBytes.asLongValue(), admin.apiKey());
+        this(service, r2, maxRequestBytes.asLongValue(), admin.apiKey(), uploads.presignTtl(),
+                cors.origins().orElse(List.of()));
     }
 
-    StartupValidator(ServiceConfig service, R2Config r2, long maxRequestBytes, Optional<String> adminKey) {
+    StartupValidator(ServiceConfig service, R2Config r2, long maxRequestBytes, Optional<String> adminKey,
+            Duration uploadTtl, List<String> corsOrigins) {
         this.service = service;
         this.r2 = r2;
         this.maxRequestBytes = maxRequestBytes;
         this.adminKey = adminKey;
+        this.uploadTtl = uploadTtl;
+        this.corsOrigins = corsOrigins;
     }
 
     public void validate() {
@@ -86,6 +94,15 @@ public class StartupValidator {
         Duration ttl = service.serve().presignTtl();
         if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(7)) > 0) {
             return "PRESIGN_TTL must be between PT1S and P7D (R2's presign limits)";
+        }
+        if (uploadTtl.compareTo(Duration.ofSeconds(1)) < 0 || uploadTtl.compareTo(Duration.ofDays(7)) > 0) {
+            return "PRESIGNED_UPLOAD_TTL must be between PT1S and P7D (R2's presign limits)";
+        }
+        for (String origin : corsOrigins) {
+            if (!CORS_ORIGIN.matcher(origin.trim()).matches()) {
+                return "CORS_ORIGINS entries must be origins such as https://app.example.com (scheme, host, optional "
+                        + "port, no path), * or a /regular expression/; got " + origin.trim();
+            }
         }
         if (!blank(adminKey) && adminKey.get().trim().length() < 16) {
             return "ADMIN_API_KEY must be at least 16 characters (e.g. openssl rand -hex 32)";

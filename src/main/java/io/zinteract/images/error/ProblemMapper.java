@@ -34,6 +34,10 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            // The JSON reader wraps syntax errors (a truncated body) in a bare 400; say what it is.
+            return json(json, uri);
+        }
         int status = e.getResponse().getStatus();
         ErrorCode code = switch (status) {
             case 400 -> ErrorCode.INVALID_REQUEST;

@@ -1,6 +1,8 @@
 package io.zinteract.images.generation;
 
 import io.smallrye.mutiny.Uni;
+import io.zinteract.images.docs.OpenApiDefinitions;
+import io.zinteract.images.error.Problem;
 import io.zinteract.images.image.ImageResponses;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -9,9 +11,16 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code POST /api/generate-image}: the seed plan's generation endpoint, with dual storage. */
 @Path("/api/generate-image")
+@Tag(name = OpenApiDefinitions.TAG_GENERATION)
 public class GenerationResource {
 
     private final GenerationService generation;
@@ -25,6 +34,20 @@ public class GenerationResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Generate an image with IMAGE_PROVIDER and store it like an upload")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = GenerationRequest.class)))
+    @APIResponse(responseCode = "201", description = "Generated and stored; Location names the image",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = GenerationResult.class)))
+    @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
+    @APIResponse(responseCode = "409", description = "CONFLICT: the row stopped being 'generating' meanwhile",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "502", description = "PROVIDER_FAILED: the provider answered without a usable image; "
+            + "the row is kept as failed (members imageId, reason)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "PROVIDER_UNAVAILABLE (with Retry-After; nothing stored), "
+            + "STORAGE_UNAVAILABLE or DATABASE_UNAVAILABLE",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> generate(GenerationRequest request, UriInfo uri) {
         return generation.generate(request).map(result -> {
             var location = responses.serviceUri(uri, result.id());

@@ -27,36 +27,39 @@ public class ImageRepository {
     }
 
     public void insert(NewImageRow row) {
-        jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO images (id, session_id, participant_id, table_id, "
-                    + "persona_id, persona_title, image_url, image_data, image_mime_type, prompt, provider, status, r2_key, "
-                    + "migration_status, migrated_at, created_at, updated_at, content_type, size_bytes, sha256, storage_class) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                int i = 0;
-                ps.setString(++i, row.id());
-                ps.setString(++i, row.sessionId());
-                ps.setString(++i, row.participantId());
-                ps.setString(++i, row.tableId());
-                ps.setString(++i, row.personaId());
-                ps.setString(++i, row.personaTitle());
-                ps.setString(++i, row.imageUrl());
-                ps.setString(++i, row.imageData());
-                ps.setString(++i, row.imageMimeType());
-                ps.setString(++i, row.prompt());
-                ps.setString(++i, row.provider());
-                ps.setString(++i, row.status());
-                ps.setString(++i, row.r2Key());
-                ps.setString(++i, row.migrationStatus());
-                setLong(ps, ++i, row.migratedAt());
-                ps.setLong(++i, row.createdAt());
-                ps.setLong(++i, row.createdAt());
-                ps.setString(++i, row.contentType());
-                ps.setLong(++i, row.sizeBytes());
-                ps.setString(++i, row.sha256());
-                ps.setString(++i, row.storageClass());
-                return ps.executeUpdate();
-            }
-        });
+        jdbc.withConnection(c -> insert(c, row));
+    }
+
+    /** The same insert on a connection the caller holds, so it can share a transaction with other writes. */
+    public static int insert(Connection c, NewImageRow row) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO images (id, session_id, participant_id, table_id, "
+                + "persona_id, persona_title, image_url, image_data, image_mime_type, prompt, provider, status, r2_key, "
+                + "migration_status, migrated_at, created_at, updated_at, content_type, size_bytes, sha256, storage_class) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int i = 0;
+            ps.setString(++i, row.id());
+            ps.setString(++i, row.sessionId());
+            ps.setString(++i, row.participantId());
+            ps.setString(++i, row.tableId());
+            ps.setString(++i, row.personaId());
+            ps.setString(++i, row.personaTitle());
+            ps.setString(++i, row.imageUrl());
+            ps.setString(++i, row.imageData());
+            ps.setString(++i, row.imageMimeType());
+            ps.setString(++i, row.prompt());
+            ps.setString(++i, row.provider());
+            ps.setString(++i, row.status());
+            ps.setString(++i, row.r2Key());
+            ps.setString(++i, row.migrationStatus());
+            setLong(ps, ++i, row.migratedAt());
+            ps.setLong(++i, row.createdAt());
+            ps.setLong(++i, row.createdAt());
+            ps.setString(++i, row.contentType());
+            ps.setLong(++i, row.sizeBytes());
+            ps.setString(++i, row.sha256());
+            ps.setString(++i, row.storageClass());
+            return ps.executeUpdate();
+        }
     }
 
     /** Writes the row of an image about to be generated: who asked for what, no content yet. */

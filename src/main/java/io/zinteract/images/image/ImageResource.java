@@ -1,8 +1,10 @@
 package io.zinteract.images.image;
 
 import io.smallrye.mutiny.Uni;
+import io.zinteract.images.docs.OpenApiDefinitions;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
+import io.zinteract.images.error.Problem;
 import io.zinteract.images.security.AdminOnly;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -13,6 +15,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestMulti;
@@ -25,6 +35,7 @@ import java.util.List;
 
 /** The image API. Only maps HTTP to the services and back; the services validate and decide. */
 @Path("/api/images")
+@Tag(name = OpenApiDefinitions.TAG_IMAGES)
 public class ImageResource {
 
     static final int DEFAULT_PAGE = 50;
@@ -43,6 +54,18 @@ public class ImageResource {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Upload an image",
+            description = "multipart/form-data with part file and the row fields, or a raw image/* (or "
+                    + "application/octet-stream) body with the fields as query parameters. The type comes from the "
+                    + "bytes. Stored in R2 when ENABLE_R2_STORAGE=true (base64 in the database otherwise, or as a "
+                    + "fallback when R2 fails).")
+    @APIResponse(responseCode = "201", description = "Stored; Location names the image, X-Image-Storage where it went",
+            headers = @Header(name = "X-Image-Storage", schema = @Schema(enumeration = { "r2", "base64" })),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StoredImage.class)))
+    @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
+    @APIResponse(responseCode = "413", ref = OpenApiDefinitions.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = OpenApiDefinitions.NOT_AN_IMAGE)
+    @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<Response> uploadForm(@RestForm("file") List<FileUpload> files, @RestForm String personaId,
             @RestForm String personaTitle, @RestForm String prompt, @RestForm String sessionId,
             @RestForm String participantId, @RestForm String tableId, @RestForm String provider, UriInfo uri) {
@@ -57,6 +80,18 @@ public class ImageResource {
     @POST
     @Consumes({ "image/*", MediaType.APPLICATION_OCTET_STREAM })
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Upload an image",
+            description = "multipart/form-data with part file and the row fields, or a raw image/* (or "
+                    + "application/octet-stream) body with the fields as query parameters. The type comes from the "
+                    + "bytes. Stored in R2 when ENABLE_R2_STORAGE=true (base64 in the database otherwise, or as a "
+                    + "fallback when R2 fails).")
+    @APIResponse(responseCode = "201", description = "Stored; Location names the image, X-Image-Storage where it went",
+            headers = @Header(name = "X-Image-Storage", schema = @Schema(enumeration = { "r2", "base64" })),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StoredImage.class)))
+    @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
+    @APIResponse(responseCode = "413", ref = OpenApiDefinitions.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = OpenApiDefinitions.NOT_AN_IMAGE)
+    @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<Response> uploadRaw(byte[] body, @RestHeader("Content-Type") String contentType,
             @RestQuery String personaId, @RestQuery String personaTitle, @RestQuery String prompt,
             @RestQuery String sessionId, @RestQuery String participantId, @RestQuery String tableId,
@@ -67,6 +102,24 @@ public class ImageResource {
 
     @GET
     @Path("{id}")
+    @Operation(summary = "The image's bytes, or a redirect to them",
+            description = "Base64 rows: the bytes with ETag, Cache-Control, Range (206) and If-None-Match (304). R2 "
+                    + "rows: 302 to R2_PUBLIC_URL or a presigned URL, or the bytes streamed with IMAGE_SERVE_MODE=proxy. "
+                    + "Rows with only an external image_url: 302 to it.")
+    @APIResponse(responseCode = "200", description = "The image",
+            content = @Content(mediaType = "image/*", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "206", description = "The requested range",
+            content = @Content(mediaType = "image/*", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "302", description = "Where to fetch the bytes",
+            headers = @Header(name = "Location", schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "304", description = "If-None-Match matched the ETag")
+    @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = OpenApiDefinitions.IMAGE_NOT_FOUND)
+    @APIResponse(responseCode = "416", description = "RANGE_NOT_SATISFIABLE",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "500", description = "IMAGE_DATA_CORRUPT: a legacy row's base64 cannot be decoded",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public RestMulti<byte[]> get(@RestPath String id, @RestHeader("Range") String range,
             @RestHeader("If-None-Match") String ifNoneMatch) {
         return responses.serve(reads.content(id, range), range, ifNoneMatch);
@@ -75,12 +128,25 @@ public class ImageResource {
     @GET
     @Path("{id}/meta")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The image's metadata (never its base64)")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ImageMeta.class)))
+    @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = OpenApiDefinitions.IMAGE_NOT_FOUND)
+    @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<ImageMeta> meta(@RestPath String id, UriInfo uri) {
         return reads.find(id).map(row -> ImageMeta.of(row, responses.url(row, uri)));
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "List images, newest first",
+            description = "Keyset-paginated: limit 1 to 200 (default 50); pass nextCursor back as cursor.")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ImagePage.class)))
+    @APIResponse(responseCode = "400", description = "INVALID_REQUEST (limit), INVALID_ID, INVALID_CURSOR",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<ImagePage> list(@RestQuery String personaId, @RestQuery String sessionId, @RestQuery String limit,
             @RestQuery String cursor, UriInfo uri) {
         int size = pageSize(limit);
@@ -99,6 +165,14 @@ public class ImageResource {
     @DELETE
     @AdminOnly
     @Path("{id}")
+    @Operation(summary = "Delete an image: its R2 object first, then its row")
+    @SecurityRequirement(name = OpenApiDefinitions.ADMIN_KEY)
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = OpenApiDefinitions.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = OpenApiDefinitions.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = OpenApiDefinitions.IMAGE_NOT_FOUND)
+    @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<Response> delete(@RestPath String id) {
         return images.delete(id).map(ignored -> Response.noContent().build());
     }

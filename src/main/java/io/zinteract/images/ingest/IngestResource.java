@@ -2,6 +2,8 @@ package io.zinteract.images.ingest;
 
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.ServiceConfig;
+import io.zinteract.images.docs.OpenApiDefinitions;
+import io.zinteract.images.error.Problem;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.image.ImageResponses;
@@ -15,9 +17,16 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code POST /api/images/ingest}: stores an image fetched from a URL, under the same rules as provider URLs. */
 @Path("/api/images/ingest")
+@Tag(name = OpenApiDefinitions.TAG_GENERATION)
 public class IngestResource {
 
     private final SafeUrlFetcher fetcher;
@@ -35,6 +44,25 @@ public class IngestResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Fetch an image from a URL and store it like an upload",
+            description = "https only, host on INGEST_ALLOWED_HOSTS, never an internal address (checked for every "
+                    + "address and redirect), size and type checked while it streams.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = IngestRequest.class)))
+    @APIResponse(responseCode = "201", description = "Fetched and stored, as by POST /api/images",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StoredImage.class)))
+    @APIResponse(responseCode = "400", description = "INGEST_URL_INVALID, INGEST_SCHEME_NOT_ALLOWED, "
+            + "INGEST_HOST_NOT_ALLOWED, INGEST_HOST_UNRESOLVED, INGEST_*_ADDRESS, INGEST_TOO_MANY_REDIRECTS, or the "
+            + "image API's own 400 codes; nothing was fetched or stored",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "INGEST_TOO_LARGE or PAYLOAD_TOO_LARGE",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "INGEST_NOT_AN_IMAGE",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "502", description = "INGEST_UPSTREAM_FAILED: the URL's server answered with an error",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
+    @APIResponse(responseCode = "504", description = "INGEST_TIMEOUT",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> ingest(IngestRequest request, UriInfo uri) {
         if (request == null || request.url() == null || request.url().isBlank()) {
             throw new ApiException(ErrorCode.MISSING_FIELD, "url is required");

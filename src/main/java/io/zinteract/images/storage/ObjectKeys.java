@@ -18,6 +18,9 @@ public class ObjectKeys {
     /** R2's key limit. */
     public static final int MAX_KEY_BYTES = 1024;
 
+    /** Prefix of presigned uploads waiting for verification. */
+    public static final String UPLOAD_PREFIX = "uploads/";
+
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*(\\.[a-z0-9]{1,8})?");
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_-]");
     private static final int MAX_SEGMENT = 64;
@@ -33,6 +36,17 @@ public class ObjectKeys {
     /** The key of an image; persona ids outside {@code [A-Za-z0-9_-]} (legacy rows) are made safe the same way every time. */
     public String forImage(String personaId, String imageId, String extension) {
         String key = prefix + segment(personaId) + "/" + segment(imageId) + "." + extension;
+        validate(key);
+        return key;
+    }
+
+    /**
+     * Where a presigned upload lands before it is verified: {@code uploads/<uploadId>}, with no extension, so it never
+     * looks like an image key. The presigned URL names this key, never the image's, so nothing written through the
+     * URL can change an image after it was checked. An R2 lifecycle rule on this prefix sweeps abandoned uploads.
+     */
+    public String forUpload(String uploadId) {
+        String key = UPLOAD_PREFIX + segment(uploadId);
         validate(key);
         return key;
     }

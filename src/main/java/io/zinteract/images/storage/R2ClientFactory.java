@@ -52,6 +52,7 @@ public class R2ClientFactory {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .addPlugin(LegacyMd5Plugin.create())
+                .addPlugin(Md5InsteadOfChecksumsPlugin.create())
                 .overrideConfiguration(override.build())
                 .build();
     }

@@ -19,17 +19,23 @@ import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.async.ResponsePublisher;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.presigner.model.GetObjectPresignRequest;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
+import software.amazon.awssdk.services.s3.presigner.model.PutObjectPresignRequest;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -144,6 +150,44 @@ public class R2Storage {
                 .map(found -> found.map(R2Storage::toStream));
     }
 
+    /** The first {@code length} bytes of an object (a ranged GET), enough to tell its format without reading it all. */
+    @Timeout(value = 10, unit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+    @ExponentialBackoff(maxDelay = 5000)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+            failOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreakerName("r2-get-range")
+    public Uni<Optional<byte[]>> readPrefix(String key, int length) {
+        ObjectKeys.validate(key);
+        return optional("GET", key, () -> client.getObject(b -> b.bucket(config.bucket()).key(key)
+                .range("bytes=0-" + (length - 1)), AsyncResponseTransformer.toBytes()))
+                .map(found -> found.map(bytes -> bytes.asByteArray()));
+    }
+
+    /**
+     * Copies {@code sourceKey} to {@code targetKey} inside the bucket, only if the source still has ETag
+     * {@code sourceEtag} (else HTTP 412), giving the copy its own type, cache header and metadata. This is how a
+     * verified upload becomes an image: the copy holds exactly the bytes that were checked, and the presigned URL,
+     * which names the source, can never touch it.
+     */
+    @Timeout(value = 60, unit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+    @ExponentialBackoff(maxDelay = 5000)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+            failOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreakerName("r2-copy-upload")
+    public Uni<Void> copyIfUnchanged(String sourceKey, String sourceEtag, String targetKey, String contentType,
+            Map<String, String> metadata) {
+        ObjectKeys.validate(sourceKey);
+        ObjectKeys.validate(targetKey);
+        return call("COPY", sourceKey + " -> " + targetKey, () -> client.copyObject(b -> b
+                .sourceBucket(config.bucket()).sourceKey(sourceKey).copySourceIfMatch("\"" + sourceEtag + "\"")
+                .destinationBucket(config.bucket()).destinationKey(targetKey)
+                .metadataDirective(MetadataDirective.REPLACE).contentType(contentType)
+                .cacheControl(IMMUTABLE_CACHE_CONTROL).metadata(metadata)))
+                .replaceWithVoid();
+    }
+
     /** Deletes an object; deleting one that is not there succeeds, as S3 defines it. */
     @Timeout(value = 10, unit = java.time.temporal.ChronoUnit.SECONDS)
     @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
@@ -179,6 +223,35 @@ public class R2Storage {
                 .onItem().transformToIterable(ListPage::entries);
     }
 
+    /**
+     * Replaces the bucket's CORS configuration. PutBucketCors is an operation that requires a checksum: the client
+     * sends Content-MD5 (LegacyMd5Plugin) and no x-amz-checksum-* header, which R2 would refuse.
+     */
+    @Timeout(value = 15, unit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+            failOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreakerName("r2-cors-put")
+    public Uni<Void> putBucketCors(List<BucketCorsRule> rules) {
+        var sdkRules = rules.stream().map(BucketCorsRule::toSdk).toList();
+        return call("PUT-CORS", config.bucket(), () -> client.putBucketCors(b -> b.bucket(config.bucket())
+                .corsConfiguration(c -> c.corsRules(sdkRules))))
+                .replaceWithVoid();
+    }
+
+    /** The bucket's CORS rules; empty when it has none (S3 answers 404 NoSuchCORSConfiguration then). */
+    @Timeout(value = 15, unit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+    @ExponentialBackoff(maxDelay = 5000)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+            failOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreakerName("r2-cors-get")
+    public Uni<List<BucketCorsRule>> getBucketCors() {
+        return call("GET-CORS", config.bucket(), () -> client.getBucketCors(b -> b.bucket(config.bucket())))
+                .map(response -> response.corsRules().stream().map(BucketCorsRule::fromSdk).toList())
+                .onFailure(R2Storage::noCorsConfiguration).recoverWithItem(List.of());
+    }
+
     /** A cheap call that proves the bucket answers with these credentials: list at most one key, no retry. */
     public Uni<Void> ping(Duration timeout) {
         return call("LIST", config.bucket(), () -> client.listObjectsV2(b -> b.bucket(config.bucket()).maxKeys(1)))
@@ -201,6 +274,34 @@ public class R2Storage {
                 .getObjectRequest(b -> b.bucket(config.bucket()).key(key)).build();
         try {
             return presigner.presignGetObject(request).url().toURI();
+        } catch (java.net.URISyntaxException e) {
+            throw new StorageException("presigned URL for " + key + " is not a URI", 0, e);
+        }
+    }
+
+    /**
+     * A PUT URL for {@code key} valid for {@code ttl}, with Content-Type, Content-Length and (when not null)
+     * Content-MD5 among the signed headers, so the store refuses any other type, length or body. Like GET URLs, R2
+     * honours these only on its own endpoint.
+     */
+    public PresignedPut presignPut(String key, String contentType, long contentLength, String md5Base64, Duration ttl) {
+        ObjectKeys.validate(key);
+        requireConfigured();
+        var request = PutObjectPresignRequest.builder().signatureDuration(ttl).putObjectRequest(b -> {
+            b.bucket(config.bucket()).key(key).contentType(contentType).contentLength(contentLength);
+            if (md5Base64 != null) {
+                b.contentMD5(md5Base64);
+            }
+        }).build();
+        PresignedPutObjectRequest presigned = presigner.presignPutObject(request);
+        Map<String, String> headers = new TreeMap<>();
+        presigned.signedHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host")) {
+                headers.put(PresignedPut.headerName(name), String.join(",", values));
+            }
+        });
+        try {
+            return new PresignedPut(presigned.url().toURI(), headers, presigned.expiration());
         } catch (java.net.URISyntaxException e) {
             throw new StorageException("presigned URL for " + key + " is not a URI", 0, e);
         }
@@ -248,6 +349,12 @@ public class R2Storage {
                 .map(o -> new ListPage.Entry(o.key(), o.size() == null ? -1 : o.size(), unquote(o.eTag())))
                 .toList();
         return new ListPage(entries, Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null);
+    }
+
+    private static boolean noCorsConfiguration(Throwable failure) {
+        return failure instanceof StorageException e && e.status() == 404
+                && e.getCause() instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+                && "NoSuchCORSConfiguration".equals(aws.awsErrorDetails().errorCode());
     }
 
     private static byte[] toArray(ByteBuffer buffer) {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,7 +29,9 @@ class StartupValidatorTest {
         }
 
         StartupValidator validator() {
-            return new StartupValidator(service(), r2(), Long.parseLong(get("MAX_REQUEST_BYTES").orElse("67108864")), get("ADMIN_API_KEY"));
+            return new StartupValidator(service(), r2(), Long.parseLong(get("MAX_REQUEST_BYTES").orElse("67108864")),
+                    get("ADMIN_API_KEY"), Duration.parse(get("PRESIGNED_UPLOAD_TTL").orElse("PT15M")),
+                    get("CORS_ORIGINS").map(v -> List.of(v.split(","))).orElse(List.of()));
         }
 
         ServiceConfig service() {
@@ -147,9 +150,27 @@ class StartupValidatorTest {
         cases.put(new Settings().with("MAX_IMAGE_BYTES", "67108864"),
                 "MAX_REQUEST_BYTES (67108864) must exceed MAX_IMAGE_BYTES by at least 64 KiB of multipart framing");
         cases.put(new Settings().with("PRESIGN_TTL", "P8D"), "PRESIGN_TTL must be between PT1S and P7D (R2's presign limits)");
+        cases.put(new Settings().with("PRESIGNED_UPLOAD_TTL", "P7DT1S"),
+                "PRESIGNED_UPLOAD_TTL must be between PT1S and P7D (R2's presign limits)");
+        cases.put(new Settings().with("PRESIGNED_UPLOAD_TTL", "PT0.5S"),
+                "PRESIGNED_UPLOAD_TTL must be between PT1S and P7D (R2's presign limits)");
+        cases.put(new Settings().with("CORS_ORIGINS", "https://app.example.com,app.example.com"),
+                "CORS_ORIGINS entries must be origins such as https://app.example.com (scheme, host, optional port, no "
+                        + "path), * or a /regular expression/; got app.example.com");
+        cases.put(new Settings().with("CORS_ORIGINS", "https://app.example.com/path"),
+                "CORS_ORIGINS entries must be origins such as https://app.example.com (scheme, host, optional port, no "
+                        + "path), * or a /regular expression/; got https://app.example.com/path");
         cases.put(new Settings().with("SQLITE_PATH", " "), "SQLITE_PATH must not be empty");
         cases.put(new Settings().with("ADMIN_API_KEY", "short"), "ADMIN_API_KEY must be at least 16 characters (e.g. openssl rand -hex 32)");
         cases.forEach((settings, expected) -> assertEquals(expected, settings.validator().firstProblem()));
+    }
+
+    @Test
+    void presignedUploadLimitsAndCorsOriginsThatWork() {
+        assertNull(new Settings().with("PRESIGNED_UPLOAD_TTL", "P7D").validator().firstProblem());
+        assertNull(new Settings().with("PRESIGNED_UPLOAD_TTL", "PT1S").validator().firstProblem());
+        assertNull(new Settings().with("CORS_ORIGINS", "https://app.example.com,http://localhost:5173,/https://.*\\.example\\.com/")
+                .validator().firstProblem());
     }
 
     @Test

@@ -18,7 +18,15 @@ public final class Db {
     private Db() {
     }
 
+    /**
+     * SQLite connections come straight from the driver, not from DriverManager: DriverManager only hands out drivers
+     * registered by the caller's class loader, and each Quarkus test profile (and its test resources) has its own, so
+     * the first call from a new profile could fail with "No suitable driver" depending on the order tests run in.
+     */
     public static Connection open(String jdbcUrl) throws SQLException {
+        if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+            return new org.sqlite.JDBC().connect(jdbcUrl, new java.util.Properties());
+        }
         return DriverManager.getConnection(jdbcUrl);
     }
 

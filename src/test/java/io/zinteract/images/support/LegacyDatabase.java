@@ -3,7 +3,6 @@ package io.zinteract.images.support;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -53,7 +52,7 @@ public final class LegacyDatabase {
 
     public static void create(Path file) throws Exception {
         Files.createDirectories(file.getParent());
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+        try (Connection c = Db.open("jdbc:sqlite:" + file)) {
             try (Statement s = c.createStatement()) {
                 s.execute(LEGACY_DDL);
                 s.execute("CREATE TABLE `sessions` (`id` text PRIMARY KEY NOT NULL, `name` text NOT NULL, `created_at` integer NOT NULL)");

@@ -152,6 +152,24 @@ public final class Profiles {
         }
     }
 
+    /**
+     * The store is s3rver behind a recording proxy (bucket CORS, which S3Proxy does not implement), and the API
+     * allows one browser origin (CORS_ORIGINS).
+     */
+    public static class BucketCors implements QuarkusTestProfile {
+        public static final String APP_ORIGIN = "https://app.example.test";
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(S3rverResource.class));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return merge(Map.of("cors.origins", APP_ORIGIN));
+        }
+    }
+
     static Map<String, String> merge(Map<String, String> overrides) {
         var all = new java.util.HashMap<>(FAST_RETRIES);
         all.putAll(overrides);

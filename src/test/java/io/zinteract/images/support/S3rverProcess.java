@@ -1,0 +1,99 @@
+package io.zinteract.images.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real s3rver (npm {@code s3rver@3.7.1}) in its own Node process on a loopback port, with one bucket created at
+ * start. Unlike S3Proxy it implements PutBucketCors and GetBucketCors. It is installed once under
+ * {@code src/test/s3rver} by {@code npm ci --prefix src/test/s3rver} ({@code .ci/run} does it).
+ */
+public final class S3rverProcess implements AutoCloseable {
+
+    /** s3rver's fixed credentials. */
+    public static final String ACCESS_KEY = "S3RVER";
+    public static final String SECRET_KEY = "S3RVER";
+    static final String INSTALL = "npm ci --prefix src/test/s3rver";
+
+    private final Path dataDir;
+    private final String bucket;
+    private final int port;
+    private Process process;
+
+    public S3rverProcess(Path dataDir, String bucket) {
+        this.dataDir = dataDir;
+        this.bucket = bucket;
+        this.port = S3ProxyProcess.freePort();
+    }
+
+    public S3rverProcess start() {
+        Path home = Path.of(System.getProperty("s3rver.home", "src/test/s3rver"));
+        Path script = home.resolve("node_modules/s3rver/bin/s3rver.js");
+        if (!Files.isRegularFile(script)) {
+            throw new IllegalStateException("s3rver is not installed (no " + script.toAbsolutePath() + "): run `"
+                    + INSTALL + "` once from the project folder; it needs Node.js 18+ and npm, and .ci/run does it");
+        }
+        try {
+            Files.createDirectories(dataDir);
+            Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+            process = new ProcessBuilder(List.of("node", script.toString(), "-d", dataDir.toString(), "-a", "127.0.0.1",
+                    "-p", Integer.toString(port), "--no-vhost-buckets", "--configure-bucket", bucket))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            awaitPort(Duration.ofSeconds(30), log);
+            return this;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start s3rver with `node` (is Node.js on the PATH?)", e);
+        }
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    private void awaitPort(Duration limit, Path log) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("s3rver exited with " + process.exitValue() + " during start; see " + log);
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("s3rver did not open port " + port + " within " + limit + "; see " + log);
+    }
+}
