@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -130,6 +131,32 @@ class PresignedUploadTest {
                 .header("Location", endsWith("/api/images/" + imageId));
         assertEquals(1, imageRows(imageId));
         given().get("/api/images/uploads/" + uploadId).then().statusCode(200).body("status", equalTo("completed"));
+    }
+
+    @Test
+    void concurrentCompletionsWriteOneRow() throws Exception {
+        byte[] png = TestImages.png(120, 90, 16);
+        JsonPath ticket = requestUpload("image/png", png.length);
+        assertEquals(200, put(ticket, png, Map.of()).statusCode());
+        String uploadId = ticket.getString("uploadId");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(pool.submit(() -> given().post("/api/images/uploads/" + uploadId + "/complete")
+                        .then().extract().statusCode()));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var answer : answers) {
+                statuses.add(answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertEquals(1, statuses.stream().filter(s -> s == 201).count(), "exactly one creates: " + statuses);
+            assertTrue(statuses.stream().allMatch(s -> s == 201 || s == 200 || s == 409), statuses.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, imageRows(ticket.getString("imageId")));
+        complete(uploadId).statusCode(200);
     }
 
     @Test
