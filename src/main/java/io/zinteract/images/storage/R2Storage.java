@@ -12,11 +12,14 @@ import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.reactivestreams.FlowAdapters;
+import software.amazon.awssdk.core.FileRequestBodyConfiguration;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.async.ResponsePublisher;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -24,8 +27,10 @@ import software.amazon.awssdk.services.s3.presigner.model.GetObjectPresignReques
 
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
@@ -36,6 +41,9 @@ import java.util.function.Supplier;
  * Our only door to the object store. It owns the bucket, the time-outs, the retries and one circuit breaker per
  * operation; "not found" is an answer, not a failure, so it never trips a breaker. Every method is lazy: nothing is
  * sent until the returned {@link Uni} is subscribed, which is what lets a retry send the request again.
+ *
+ * <p>With an SSE-C key ({@code R2_SSE_C_KEY}) every call that reads or writes object data carries it; the S3 API
+ * defines no SSE-C headers for DELETE, LIST and abort, so those go without.
  */
 @ApplicationScoped
 public class R2Storage {
@@ -47,11 +55,13 @@ public class R2Storage {
     private final S3Presigner presigner;
     private final R2Config config;
     private final Timer putTimer;
+    private final Optional<SseCustomerKey> sse;
 
     public R2Storage(S3AsyncClient client, S3Presigner presigner, R2Config config, MeterRegistry registry) {
         this.client = client;
         this.presigner = presigner;
         this.config = config;
+        this.sse = SseCustomerKey.parse(config.sseCKey());
         this.putTimer = Timer.builder("r2.put.duration").description("Time to upload one object to R2, per attempt")
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
     }
@@ -66,6 +76,23 @@ public class R2Storage {
 
     public Optional<String> endpoint() {
         return config.effectiveEndpoint();
+    }
+
+    /**
+     * True when objects are encrypted with a customer key (SSE-C). Such objects can only be read by a request that
+     * carries the key, so they must be streamed through this service: no public URL, no presigned URL.
+     */
+    public boolean sseC() {
+        return sse.isPresent();
+    }
+
+    /**
+     * Whether the ETag of a single-PUT object is the hex MD5 of its bytes. Not with SSE-C (the store hashes the
+     * ciphertext), so code that verifies uploads by comparing ETag and MD5 must skip that comparison then and rely
+     * on Content-MD5 (checked by the store on PUT) and on SHA-256 of the bytes read back.
+     */
+    public boolean etagIsMd5() {
+        return sse.isEmpty();
     }
 
     @Timeout(value = 30, unit = java.time.temporal.ChronoUnit.SECONDS)
@@ -85,6 +112,7 @@ public class R2Storage {
                 if (object.storageClass() != null) {
                     b.storageClass(object.storageClass());
                 }
+                sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
             }, AsyncRequestBody.fromBytes(object.bytes())).whenComplete((r, e) -> sample.stop(putTimer));
         }).map(response -> unquote(response.eTag()));
     }
@@ -97,7 +125,10 @@ public class R2Storage {
     @CircuitBreakerName("r2-head")
     public Uni<Optional<ObjectHead>> head(String key) {
         ObjectKeys.validate(key);
-        return optional("HEAD", key, () -> client.headObject(b -> b.bucket(config.bucket()).key(key)))
+        return optional("HEAD", key, () -> client.headObject(b -> {
+            b.bucket(config.bucket()).key(key);
+            sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
+        }))
                 .map(found -> found.map(response -> toHead(key, response)));
     }
 
@@ -110,8 +141,10 @@ public class R2Storage {
     @CircuitBreakerName("r2-get")
     public Uni<Optional<byte[]>> getBytes(String key) {
         ObjectKeys.validate(key);
-        return optional("GET", key, () -> client.getObject(b -> b.bucket(config.bucket()).key(key),
-                AsyncResponseTransformer.toBytes()))
+        return optional("GET", key, () -> client.getObject(b -> {
+            b.bucket(config.bucket()).key(key);
+            sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
+        }, AsyncResponseTransformer.toBytes()))
                 .map(found -> found.map(bytes -> bytes.asByteArray()));
     }
 
@@ -126,8 +159,10 @@ public class R2Storage {
     @CircuitBreakerName("r2-stream")
     public Uni<Optional<ObjectStream>> open(String key, String range) {
         ObjectKeys.validate(key);
-        return optional("GET", key, () -> client.getObject(b -> b.bucket(config.bucket()).key(key).range(range),
-                AsyncResponseTransformer.toPublisher()))
+        return optional("GET", key, () -> client.getObject(b -> {
+            b.bucket(config.bucket()).key(key).range(range);
+            sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
+        }, AsyncResponseTransformer.toPublisher()))
                 .map(found -> found.map(R2Storage::toStream));
     }
 
@@ -174,9 +209,9 @@ public class R2Storage {
                 .replaceWithVoid();
     }
 
-    /** Public URL of an object under {@code R2_PUBLIC_URL}, when one is configured. */
+    /** Public URL of an object under {@code R2_PUBLIC_URL}, when one is configured; never with SSE-C. */
     public Optional<String> publicUrl(String key) {
-        return config.publicUrl().filter(s -> !s.isBlank())
+        return config.publicUrl().filter(s -> !s.isBlank() && sse.isEmpty())
                 .map(base -> (base.endsWith("/") ? base : base + "/") + key);
     }
 
@@ -184,6 +219,9 @@ public class R2Storage {
     public URI presignGet(String key, Duration ttl) {
         ObjectKeys.validate(key);
         requireConfigured();
+        if (sse.isPresent()) {
+            throw new IllegalStateException("a presigned URL cannot carry the SSE-C key; stream the object instead");
+        }
         var request = GetObjectPresignRequest.builder().signatureDuration(ttl)
                 .getObjectRequest(b -> b.bucket(config.bucket()).key(key)).build();
         try {
@@ -191,6 +229,101 @@ public class R2Storage {
         } catch (java.net.URISyntaxException e) {
             throw new StorageException("presigned URL for " + key + " is not a URI", 0, e);
         }
+    }
+
+    /** Starts a multipart upload; the answer is its upload id. Class, type, metadata and key are fixed here. */
+    @Timeout(value = 30, unit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+    @ExponentialBackoff(maxDelay = 5000)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+            failOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreakerName("r2-multipart-create")
+    public Uni<String> createMultipart(String key, String contentType, Map<String, String> metadata, String storageClass) {
+        ObjectKeys.validate(key);
+        return call("CREATE-MULTIPART", key, () -> client.createMultipartUpload(b -> {
+            b.bucket(config.bucket()).key(key).contentType(contentType).cacheControl(IMMUTABLE_CACHE_CONTROL)
+                    .metadata(metadata);
+            if (storageClass != null) {
+                b.storageClass(storageClass);
+            }
+            sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
+        })).map(response -> response.uploadId());
+    }
+
+    /**
+     * Uploads bytes {@code offset .. offset+length} of {@code file} as part {@code number}, read from disk on each
+     * attempt rather than held in memory; {@code md5Base64} goes out as Content-MD5. The answer is the part's ETag.
+     */
+    @Timeout(value = 30, unit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+    @ExponentialBackoff(maxDelay = 5000)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+            failOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreakerName("r2-multipart-part")
+    public Uni<String> uploadPart(String key, String uploadId, int number, Path file, long offset, long length,
+            String md5Base64) {
+        ObjectKeys.validate(key);
+        return call("UPLOAD-PART", key + " part " + number, () -> client.uploadPart(b -> {
+            b.bucket(config.bucket()).key(key).uploadId(uploadId).partNumber(number).contentLength(length)
+                    .contentMD5(md5Base64);
+            sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
+        }, AsyncRequestBody.fromFile(FileRequestBodyConfiguration.builder().path(file).position(offset)
+                .numBytesToRead(length).build()))).map(response -> response.eTag());
+    }
+
+    /** Joins the parts, in order, into the object; the answer is its ETag ({@code <hex>-<parts>} on R2). */
+    @Timeout(value = 30, unit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+    @ExponentialBackoff(maxDelay = 5000)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+            failOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreakerName("r2-multipart-complete")
+    public Uni<String> completeMultipart(String key, String uploadId, List<String> partEtags) {
+        ObjectKeys.validate(key);
+        List<CompletedPart> parts = new java.util.ArrayList<>(partEtags.size());
+        for (int i = 0; i < partEtags.size(); i++) {
+            parts.add(CompletedPart.builder().partNumber(i + 1).eTag(partEtags.get(i)).build());
+        }
+        return call("COMPLETE-MULTIPART", key, () -> client.completeMultipartUpload(b -> {
+            b.bucket(config.bucket()).key(key).uploadId(uploadId).multipartUpload(u -> u.parts(parts));
+            sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
+        })).map(response -> unquote(response.eTag()));
+    }
+
+    /** Drops an unfinished upload and the parts stored so far; an upload already gone counts as dropped. */
+    @Timeout(value = 10, unit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+    @ExponentialBackoff(maxDelay = 5000)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+            failOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreakerName("r2-multipart-abort")
+    public Uni<Void> abortMultipart(String key, String uploadId) {
+        ObjectKeys.validate(key);
+        return optional("ABORT-MULTIPART", key, () -> client.abortMultipartUpload(b -> b.bucket(config.bucket())
+                .key(key).uploadId(uploadId))).replaceWithVoid();
+    }
+
+    /**
+     * Rewrites an object in place with another storage class: a copy onto its own key that keeps type, cache and
+     * custom metadata ({@code MetadataDirective COPY}). Empty when the object is not there; else its new ETag,
+     * which for a copied multipart object need not be the old one.
+     */
+    @Timeout(value = 60, unit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+    @ExponentialBackoff(maxDelay = 5000)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+            failOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreakerName("r2-copy")
+    public Uni<Optional<String>> changeStorageClass(String key, String storageClass) {
+        ObjectKeys.validate(key);
+        return optional("COPY", key, () -> client.copyObject(b -> {
+            b.sourceBucket(config.bucket()).sourceKey(key).destinationBucket(config.bucket()).destinationKey(key)
+                    .storageClass(storageClass).metadataDirective(MetadataDirective.COPY);
+            sse.ifPresent(k -> {
+                k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5);
+                k.apply(b::copySourceSSECustomerAlgorithm, b::copySourceSSECustomerKey, b::copySourceSSECustomerKeyMD5);
+            });
+        })).map(found -> found.map(r -> unquote(r.copyObjectResult() == null ? null : r.copyObjectResult().eTag())));
     }
 
     private <T> Uni<T> call(String operation, String target, Supplier<CompletableFuture<T>> request) {
