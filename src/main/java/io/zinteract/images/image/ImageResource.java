@@ -54,14 +54,18 @@ public class ImageResource {
                 sessionId, participantId, tableId, provider), uri);
     }
 
+    /**
+     * The body arrives as a file: Quarkus spools it to the uploads directory in small buffers (and deletes it when the
+     * request ends), so an image of hundreds of MiB never sits in the heap.
+     */
     @POST
     @Consumes({ "image/*", MediaType.APPLICATION_OCTET_STREAM })
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> uploadRaw(byte[] body, @RestHeader("Content-Type") String contentType,
+    public Uni<Response> uploadRaw(java.nio.file.Path body, @RestHeader("Content-Type") String contentType,
             @RestQuery String personaId, @RestQuery String personaTitle, @RestQuery String prompt,
             @RestQuery String sessionId, @RestQuery String participantId, @RestQuery String tableId,
             @RestQuery String provider, UriInfo uri) {
-        return created(new ImageUpload(body == null ? new byte[0] : body, null, contentType, personaId, personaTitle,
+        return created(new ImageUpload(body == null ? new byte[0] : null, body, contentType, personaId, personaTitle,
                 prompt, sessionId, participantId, tableId, provider), uri);
     }
 

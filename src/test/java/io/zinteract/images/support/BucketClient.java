@@ -66,6 +66,11 @@ public final class BucketClient implements AutoCloseable {
         return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream().toList();
     }
 
+    /** Multipart uploads started under {@code prefix} and neither completed nor aborted. */
+    public List<software.amazon.awssdk.services.s3.model.MultipartUpload> unfinishedUploads(String prefix) {
+        return s3.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix)).uploads();
+    }
+
     @Override
     public void close() {
         s3.close();
