@@ -33,10 +33,12 @@ public class MultipartUploader {
     private static final Logger LOG = Logger.getLogger(MultipartUploader.class);
     private static final int READ_BUFFER = 64 * 1024;
 
+    private final R2Multipart multipart;
     private final R2Storage storage;
     private final ServiceConfig config;
 
-    public MultipartUploader(R2Storage storage, ServiceConfig config) {
+    public MultipartUploader(R2Multipart multipart, R2Storage storage, ServiceConfig config) {
+        this.multipart = multipart;
         this.storage = storage;
         this.config = config;
     }
@@ -54,9 +56,9 @@ public class MultipartUploader {
     /** Uploads the file; the answer is the object's ETag. Fails with a {@link StorageException} (or the breaker's). */
     public Uni<String> upload(LargeObject object) {
         PartPlan plan = plan(object.size());
-        return storage.createMultipart(object.key(), object.contentType(), object.metadata(), object.storageClass())
+        return multipart.createMultipart(object.key(), object.contentType(), object.metadata(), object.storageClass())
                 .chain(uploadId -> parts(object, plan, uploadId)
-                        .chain(etags -> storage.completeMultipart(object.key(), uploadId, etags))
+                        .chain(etags -> multipart.completeMultipart(object.key(), uploadId, etags))
                         .onFailure().call(failure -> cleanUp(object.key(), uploadId, failure)));
     }
 
@@ -66,7 +68,7 @@ public class MultipartUploader {
                     long offset = plan.offset(number);
                     long length = plan.length(number);
                     return Blocking.call(() -> md5Base64(object.file(), offset, length))
-                            .chain(md5 -> storage.uploadPart(object.key(), uploadId, number, object.file(), offset,
+                            .chain(md5 -> multipart.uploadPart(object.key(), uploadId, number, object.file(), offset,
                                     length, md5));
                 })
                 .collect().asList();
@@ -75,7 +77,7 @@ public class MultipartUploader {
     /** Best effort: the original failure is what the caller hears about, whatever happens here. */
     private Uni<Void> cleanUp(String key, String uploadId, Throwable cause) {
         LOG.warnf("Multipart upload %s of %s failed (%s); aborting it", uploadId, key, cause.getMessage());
-        return storage.abortMultipart(key, uploadId)
+        return multipart.abortMultipart(key, uploadId)
                 .onFailure().invoke(e -> LOG.warnf("Could not abort multipart upload %s of %s (%s); R2 drops "
                         + "unfinished uploads after 7 days", uploadId, key, e.getMessage()))
                 .onFailure().recoverWithNull()

@@ -12,12 +12,12 @@ import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.reactivestreams.FlowAdapters;
-import software.amazon.awssdk.core.FileRequestBodyConfiguration;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.async.ResponsePublisher;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -27,10 +27,8 @@ import software.amazon.awssdk.services.s3.presigner.model.GetObjectPresignReques
 
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
@@ -231,82 +229,12 @@ public class R2Storage {
         }
     }
 
-    /** Starts a multipart upload; the answer is its upload id. Class, type, metadata and key are fixed here. */
-    @Timeout(value = 30, unit = java.time.temporal.ChronoUnit.SECONDS)
-    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
-    @ExponentialBackoff(maxDelay = 5000)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
-            failOn = { TransientStorageException.class, TimeoutException.class })
-    @CircuitBreakerName("r2-multipart-create")
-    public Uni<String> createMultipart(String key, String contentType, Map<String, String> metadata, String storageClass) {
-        ObjectKeys.validate(key);
-        return call("CREATE-MULTIPART", key, () -> client.createMultipartUpload(b -> {
-            b.bucket(config.bucket()).key(key).contentType(contentType).cacheControl(IMMUTABLE_CACHE_CONTROL)
-                    .metadata(metadata);
-            if (storageClass != null) {
-                b.storageClass(storageClass);
-            }
-            sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
-        })).map(response -> response.uploadId());
-    }
-
-    /**
-     * Uploads bytes {@code offset .. offset+length} of {@code file} as part {@code number}, read from disk on each
-     * attempt rather than held in memory; {@code md5Base64} goes out as Content-MD5. The answer is the part's ETag.
-     */
-    @Timeout(value = 30, unit = java.time.temporal.ChronoUnit.SECONDS)
-    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
-    @ExponentialBackoff(maxDelay = 5000)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
-            failOn = { TransientStorageException.class, TimeoutException.class })
-    @CircuitBreakerName("r2-multipart-part")
-    public Uni<String> uploadPart(String key, String uploadId, int number, Path file, long offset, long length,
-            String md5Base64) {
-        ObjectKeys.validate(key);
-        return call("UPLOAD-PART", key + " part " + number, () -> client.uploadPart(b -> {
-            b.bucket(config.bucket()).key(key).uploadId(uploadId).partNumber(number).contentLength(length)
-                    .contentMD5(md5Base64);
-            sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
-        }, AsyncRequestBody.fromFile(FileRequestBodyConfiguration.builder().path(file).position(offset)
-                .numBytesToRead(length).build()))).map(response -> response.eTag());
-    }
-
-    /** Joins the parts, in order, into the object; the answer is its ETag ({@code <hex>-<parts>} on R2). */
-    @Timeout(value = 30, unit = java.time.temporal.ChronoUnit.SECONDS)
-    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
-    @ExponentialBackoff(maxDelay = 5000)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
-            failOn = { TransientStorageException.class, TimeoutException.class })
-    @CircuitBreakerName("r2-multipart-complete")
-    public Uni<String> completeMultipart(String key, String uploadId, List<String> partEtags) {
-        ObjectKeys.validate(key);
-        List<CompletedPart> parts = new java.util.ArrayList<>(partEtags.size());
-        for (int i = 0; i < partEtags.size(); i++) {
-            parts.add(CompletedPart.builder().partNumber(i + 1).eTag(partEtags.get(i)).build());
-        }
-        return call("COMPLETE-MULTIPART", key, () -> client.completeMultipartUpload(b -> {
-            b.bucket(config.bucket()).key(key).uploadId(uploadId).multipartUpload(u -> u.parts(parts));
-            sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
-        })).map(response -> unquote(response.eTag()));
-    }
-
-    /** Drops an unfinished upload and the parts stored so far; an upload already gone counts as dropped. */
-    @Timeout(value = 10, unit = java.time.temporal.ChronoUnit.SECONDS)
-    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
-    @ExponentialBackoff(maxDelay = 5000)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
-            failOn = { TransientStorageException.class, TimeoutException.class })
-    @CircuitBreakerName("r2-multipart-abort")
-    public Uni<Void> abortMultipart(String key, String uploadId) {
-        ObjectKeys.validate(key);
-        return optional("ABORT-MULTIPART", key, () -> client.abortMultipartUpload(b -> b.bucket(config.bucket())
-                .key(key).uploadId(uploadId))).replaceWithVoid();
-    }
-
     /**
      * Rewrites an object in place with another storage class: a copy onto its own key that keeps type, cache and
-     * custom metadata ({@code MetadataDirective COPY}). Empty when the object is not there; else its new ETag,
-     * which for a copied multipart object need not be the old one.
+     * custom metadata ({@code MetadataDirective COPY}). Some S3 servers (S3Proxy among them) refuse a COPY-directive
+     * copy onto the same key even when the class changes; on that 400 the copy is sent again with {@code REPLACE} and
+     * the object's own headers, read by a HEAD. Empty when the object is not there; else its new ETag, which for a
+     * copied multipart object need not be the old one.
      */
     @Timeout(value = 60, unit = java.time.temporal.ChronoUnit.SECONDS)
     @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
@@ -316,38 +244,42 @@ public class R2Storage {
     @CircuitBreakerName("r2-copy")
     public Uni<Optional<String>> changeStorageClass(String key, String storageClass) {
         ObjectKeys.validate(key);
-        return optional("COPY", key, () -> client.copyObject(b -> {
-            b.sourceBucket(config.bucket()).sourceKey(key).destinationBucket(config.bucket()).destinationKey(key)
-                    .storageClass(storageClass).metadataDirective(MetadataDirective.COPY);
-            sse.ifPresent(k -> {
-                k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5);
-                k.apply(b::copySourceSSECustomerAlgorithm, b::copySourceSSECustomerKey, b::copySourceSSECustomerKeyMD5);
-            });
-        })).map(found -> found.map(r -> unquote(r.copyObjectResult() == null ? null : r.copyObjectResult().eTag())));
+        return optional("COPY", key, () -> client.copyObject(b -> copyInPlace(b, key, storageClass)
+                .metadataDirective(MetadataDirective.COPY)))
+                .onFailure(e -> e instanceof StorageException s && s.status() == 400)
+                .recoverWithUni(() -> optional("HEAD", key, () -> client.headObject(b -> {
+                    b.bucket(config.bucket()).key(key);
+                    sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
+                })).chain(head -> head.isEmpty() ? Uni.createFrom().item(Optional.<CopyObjectResponse>empty())
+                        : optional("COPY", key, () -> client.copyObject(b -> copyInPlace(b, key, storageClass)
+                                .metadataDirective(MetadataDirective.REPLACE).contentType(head.get().contentType())
+                                .cacheControl(head.get().cacheControl()).contentDisposition(head.get().contentDisposition())
+                                .contentEncoding(head.get().contentEncoding()).contentLanguage(head.get().contentLanguage())
+                                .metadata(head.get().metadata())))))
+                .map(found -> found.map(r -> unquote(r.copyObjectResult() == null ? null : r.copyObjectResult().eTag())));
+    }
+
+    private CopyObjectRequest.Builder copyInPlace(CopyObjectRequest.Builder b, String key, String storageClass) {
+        b.sourceBucket(config.bucket()).sourceKey(key).destinationBucket(config.bucket()).destinationKey(key)
+                .storageClass(storageClass);
+        sse.ifPresent(k -> {
+            k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5);
+            k.apply(b::copySourceSSECustomerAlgorithm, b::copySourceSSECustomerKey, b::copySourceSSECustomerKeyMD5);
+        });
+        return b;
     }
 
     private <T> Uni<T> call(String operation, String target, Supplier<CompletableFuture<T>> request) {
-        return CallerContext.deliverOnCaller(Uni.createFrom().deferred(() -> {
-            requireConfigured();
-            return Uni.createFrom().completionStage(request.get());
-        })).onFailure().transform(e -> StorageErrors.translate(operation, target, e));
+        return StoreCalls.call(config, operation, target, request);
     }
 
     /** Like {@link #call}, but an answer of 404 is an empty result, so "not found" never counts as a failure. */
     private <T> Uni<Optional<T>> optional(String operation, String target, Supplier<CompletableFuture<T>> request) {
-        return CallerContext.deliverOnCaller(Uni.createFrom().deferred(() -> {
-            requireConfigured();
-            return Uni.createFrom().completionStage(request.get());
-        })).map(Optional::of)
-                .onFailure(StorageErrors::notFound).recoverWithItem(Optional.empty())
-                .onFailure().transform(e -> StorageErrors.translate(operation, target, e));
+        return StoreCalls.optional(config, operation, target, request);
     }
 
-    /** Fails fast, before the lazily built client is touched, when there is no R2 to talk to. */
     private void requireConfigured() {
-        if (!config.configured()) {
-            throw new StorageNotConfiguredException();
-        }
+        StoreCalls.requireConfigured(config);
     }
 
     private static ObjectHead toHead(String key, HeadObjectResponse r) {
