@@ -61,4 +61,25 @@ public final class StorageProfiles {
             return Profiles.merge(Map.of("images.enable-r2-storage", "true"));
         }
     }
+
+    /**
+     * For the packaged application with a small heap (given by the pom's {@code small-heap} failsafe execution):
+     * default multipart sizes (100 MiB threshold, 8 MiB parts), images up to 320 MiB, and R2 images streamed through
+     * the service so that reads cross its heap too.
+     */
+    public static class SmallHeap implements QuarkusTestProfile {
+        public static final long MAX_IMAGE_BYTES = 320L * 1024 * 1024;
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(S3ProxyResource.class));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Profiles.merge(Map.of("images.enable-r2-storage", "true", "images.serve.mode", "proxy",
+                    "images.max-image-bytes", Long.toString(MAX_IMAGE_BYTES),
+                    "quarkus.http.limits.max-body-size", "330M"));
+        }
+    }
 }
