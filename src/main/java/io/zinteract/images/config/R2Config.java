@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Connection to Cloudflare R2 or any S3-compatible store. Property {@code r2.x-y} is read from environment
@@ -46,6 +47,19 @@ public interface R2Config {
     /** Limit on one whole SDK call, including its transfer ({@code R2_CALL_TIMEOUT}). */
     @WithDefault("PT30S")
     Duration callTimeout();
+
+    /**
+     * Customer-provided encryption key (SSE-C): base64 of exactly 32 random bytes ({@code R2_SSE_C_KEY}), e.g.
+     * {@code openssl rand -base64 32}. When set, every object read or write sends it and images are always streamed
+     * through the service. Never logged. Objects written without it (or with another key) cannot be read with it.
+     */
+    Optional<String> sseCKey();
+
+    /**
+     * Images older than this many days (by {@code created_at}) are written with storage class {@code STANDARD_IA}
+     * ({@code R2_IA_AFTER_DAYS}); empty means never: everything is {@code STANDARD}.
+     */
+    OptionalInt iaAfterDays();
 
     /** True when an endpoint and both credentials are known, i.e. the service can reach a bucket at all. */
     default boolean configured() {

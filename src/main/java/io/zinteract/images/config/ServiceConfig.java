@@ -26,6 +26,26 @@ public interface ServiceConfig {
     @WithDefault("26214400")
     long maxImageBytes();
 
+    /** Uploads above a size go to R2 as multipart uploads, streamed from disk part by part. */
+    Multipart multipart();
+
+    interface Multipart {
+        /**
+         * Images larger than this many bytes are uploaded to R2 in parts instead of one PUT, and never held in memory
+         * whole ({@code MULTIPART_THRESHOLD}); 100 MiB by default. Between 5 MiB and 5 GiB (R2's single PUT limit).
+         */
+        @WithDefault("104857600")
+        long threshold();
+
+        /**
+         * Size of each part of a multipart upload, in bytes ({@code MULTIPART_PART_SIZE}); 8 MiB by default, at least
+         * 5 MiB (R2's minimum for all parts but the last). Grown automatically when an image would need more than
+         * 10,000 parts.
+         */
+        @WithDefault("8388608")
+        long partSize();
+    }
+
     /** Path of the embedded SQLite database file ({@code SQLITE_PATH}). */
     @WithDefault("data/images.db")
     String sqlitePath();

@@ -2,6 +2,8 @@ package io.zinteract.images.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.zinteract.images.storage.PartPlan;
+import io.zinteract.images.storage.SseCustomerKey;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -91,6 +93,10 @@ public class StartupValidator {
         if (service.maxImageBytes() + 64 * 1024 > maxRequestBytes) {
             return "MAX_REQUEST_BYTES (" + maxRequestBytes + ") must exceed MAX_IMAGE_BYTES by at least 64 KiB of multipart framing";
         }
+        String storageProblem = storageProblem();
+        if (storageProblem != null) {
+            return storageProblem;
+        }
         Duration ttl = service.serve().presignTtl();
         if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(7)) > 0) {
             return "PRESIGN_TTL must be between PT1S and P7D (R2's presign limits)";
@@ -111,6 +117,44 @@ public class StartupValidator {
             return "SQLITE_PATH must not be empty";
         }
         return null;
+    }
+
+    /** Multipart sizes, the SSE-C key and the storage-class age: the settings of R2's optional features. */
+    private String storageProblem() {
+        long threshold = service.multipart().threshold();
+        if (threshold < PartPlan.MIN_PART || threshold > MAX_SINGLE_PUT) {
+            return "MULTIPART_THRESHOLD must be between " + PartPlan.MIN_PART + " (5 MiB) and " + MAX_SINGLE_PUT
+                    + " (5 GiB, R2's limit for one PUT)";
+        }
+        long partSize = service.multipart().partSize();
+        if (partSize < PartPlan.MIN_PART || partSize > PartPlan.MAX_PART) {
+            return "MULTIPART_PART_SIZE must be between " + PartPlan.MIN_PART + " (5 MiB) and " + PartPlan.MAX_PART
+                    + " (5 GiB), R2's part limits";
+        }
+        Optional<SseCustomerKey> sse;
+        try {
+            sse = SseCustomerKey.parse(r2.sseCKey());
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        if (sse.isPresent() && !blank(r2.publicUrl())) {
+            return "R2_PUBLIC_URL cannot serve objects encrypted with R2_SSE_C_KEY (a browser cannot send the key); "
+                    + "unset one of them";
+        }
+        if (sse.isPresent() && r2.effectiveEndpoint().map(StartupValidator::plainHttpOffLoopback).orElse(false)) {
+            return "R2_SSE_C_KEY needs an https R2_ENDPOINT: the key travels in request headers";
+        }
+        if (r2.iaAfterDays().isPresent() && r2.iaAfterDays().getAsInt() < 0) {
+            return "R2_IA_AFTER_DAYS must be a number of days, 0 or more (empty: never use STANDARD_IA)";
+        }
+        return null;
+    }
+
+    private static boolean plainHttpOffLoopback(String endpoint) {
+        URI uri = URI.create(endpoint.trim());
+        String host = uri.getHost() == null ? "" : uri.getHost();
+        return "http".equals(uri.getScheme())
+                && !(host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1"));
     }
 
     private static boolean blank(Optional<String> value) {

@@ -1,5 +1,10 @@
 package io.zinteract.images.image;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -53,13 +58,40 @@ public final class ImageBytes {
         return HexFormat.of().formatHex(digest("SHA-256", bytes));
     }
 
+    /** SHA-256 of a file, read in small pieces: a file of any size costs one buffer of memory. */
+    public static String sha256Hex(Path file) {
+        MessageDigest sha = digest("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                sha.update(buffer, 0, read);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** The first {@code n} bytes of a file (fewer when it is shorter), enough to recognise its type. */
+    public static byte[] head(Path file, int n) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(n);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static byte[] md5(byte[] bytes) {
         return digest("MD5", bytes);
     }
 
     private static byte[] digest(String algorithm, byte[] bytes) {
+        return digest(algorithm).digest(bytes);
+    }
+
+    private static MessageDigest digest(String algorithm) {
         try {
-            return MessageDigest.getInstance(algorithm).digest(bytes);
+            return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(algorithm + " is part of every JRE", e);
         }

@@ -59,7 +59,8 @@ public class ImageReadService {
             // A row migrated with its base64 retained stays servable even if R2 settings are removed.
             return fromDatabase(row);
         }
-        if (config.serve().mode() == ServiceConfig.ServeMode.PROXY) {
+        // A browser following a redirect cannot send the SSE-C key, so encrypted objects are always streamed.
+        if (config.serve().mode() == ServiceConfig.ServeMode.PROXY || storage.sseC()) {
             return storage.open(row.r2Key(), range).map(found -> found
                     .<ImageContent>map(stream -> new ImageContent.Streamed(StorageKind.R2, stream, row.sha256()))
                     .orElseThrow(() -> new ApiException(ErrorCode.IMAGE_CONTENT_MISSING,

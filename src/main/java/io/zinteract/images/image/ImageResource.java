@@ -25,7 +25,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
-import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -77,6 +76,10 @@ public class ImageResource {
                 sessionId, participantId, tableId, provider), uri);
     }
 
+    /**
+     * The body arrives as a file: Quarkus spools it to the uploads directory in small buffers (and deletes it when the
+     * request ends), so an image of hundreds of MiB never sits in the heap.
+     */
     @POST
     @Consumes({ "image/*", MediaType.APPLICATION_OCTET_STREAM })
     @Produces(MediaType.APPLICATION_JSON)
@@ -92,11 +95,11 @@ public class ImageResource {
     @APIResponse(responseCode = "413", ref = OpenApiDefinitions.TOO_LARGE)
     @APIResponse(responseCode = "415", ref = OpenApiDefinitions.NOT_AN_IMAGE)
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
-    public Uni<Response> uploadRaw(byte[] body, @RestHeader("Content-Type") String contentType,
+    public Uni<Response> uploadRaw(java.nio.file.Path body, @RestHeader("Content-Type") String contentType,
             @RestQuery String personaId, @RestQuery String personaTitle, @RestQuery String prompt,
             @RestQuery String sessionId, @RestQuery String participantId, @RestQuery String tableId,
             @RestQuery String provider, UriInfo uri) {
-        return created(new ImageUpload(body == null ? new byte[0] : body, null, contentType, personaId, personaTitle,
+        return created(new ImageUpload(body == null ? new byte[0] : null, body, contentType, personaId, personaTitle,
                 prompt, sessionId, participantId, tableId, provider), uri);
     }
 
@@ -120,7 +123,7 @@ public class ImageResource {
     @APIResponse(responseCode = "500", description = "IMAGE_DATA_CORRUPT: a legacy row's base64 cannot be decoded",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
-    public RestMulti<byte[]> get(@RestPath String id, @RestHeader("Range") String range,
+    public Uni<Response> get(@RestPath String id, @RestHeader("Range") String range,
             @RestHeader("If-None-Match") String ifNoneMatch) {
         return responses.serve(reads.content(id, range), range, ifNoneMatch);
     }

@@ -1,12 +1,11 @@
 package io.zinteract.images.image;
 
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.storage.R2Storage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.UriInfo;
-import org.jboss.resteasy.reactive.RestMulti;
+import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
 import java.util.Arrays;
@@ -32,9 +31,12 @@ public class ImageResponses {
         this.config = config;
     }
 
-    /** Status, headers and body of {@code GET /api/images/{id}}; the body streams when it comes from the bucket. */
-    public RestMulti<byte[]> serve(Uni<ImageContent> content, String range, String ifNoneMatch) {
-        Uni<Reply> reply = content.map(c -> {
+    /**
+     * Status, headers and body of {@code GET /api/images/{id}}; the body streams, with its length, when it comes from
+     * the bucket ({@link StreamedBodyWriter}).
+     */
+    public Uni<Response> serve(Uni<ImageContent> content, String range, String ifNoneMatch) {
+        return content.map(c -> {
             if (c instanceof ImageContent.Bytes bytes) {
                 return bytes(bytes, range, ifNoneMatch);
             }
@@ -42,8 +44,7 @@ public class ImageResponses {
                 return redirect(redirect);
             }
             return streamed((ImageContent.Streamed) c);
-        });
-        return RestMulti.fromUniResponse(reply, Reply::body, Reply::headers, Reply::status);
+        }).map(Reply::toResponse);
     }
 
     /** Where clients fetch an image: the public R2 URL when there is one, else this service. */
@@ -62,7 +63,14 @@ public class ImageResponses {
         return URI.create((base.endsWith("/") ? base : base + "/") + "api/images/" + id);
     }
 
-    record Reply(int status, Map<String, List<String>> headers, Multi<byte[]> body) {
+    /** {@code entity} is null (no body), the bytes, or a {@link StreamedBody}. */
+    record Reply(int status, Map<String, List<String>> headers, Object entity) {
+
+        Response toResponse() {
+            Response.ResponseBuilder builder = Response.status(status).entity(entity);
+            headers.forEach((name, values) -> values.forEach(value -> builder.header(name, value)));
+            return builder.build();
+        }
     }
 
     private static Reply bytes(ImageContent.Bytes c, String rangeHeader, String ifNoneMatch) {
@@ -73,7 +81,7 @@ public class ImageResponses {
         headers.put("Accept-Ranges", List.of("bytes"));
         headers.put(STORAGE_HEADER, List.of(c.storage().wire()));
         if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
-            return new Reply(304, headers, Multi.createFrom().empty());
+            return new Reply(304, headers, null);
         }
         headers.put("Content-Type", List.of(c.contentType()));
         long total = c.data().length;
@@ -83,10 +91,10 @@ public class ImageResponses {
             headers.put("Content-Range", List.of(r.contentRange(total)));
             headers.put("Content-Length", List.of(Long.toString(r.length())));
             byte[] part = Arrays.copyOfRange(c.data(), (int) r.start(), (int) r.end() + 1);
-            return new Reply(206, headers, Multi.createFrom().item(part));
+            return new Reply(206, headers, part);
         }
         headers.put("Content-Length", List.of(Long.toString(total)));
-        return new Reply(200, headers, Multi.createFrom().item(c.data()));
+        return new Reply(200, headers, c.data());
     }
 
     private static Reply redirect(ImageContent.Redirect c) {
@@ -95,7 +103,7 @@ public class ImageResponses {
         headers.put("Cache-Control", List.of(c.cacheControl()));
         headers.put(STORAGE_HEADER, List.of(c.storage().wire()));
         headers.put("Content-Length", List.of("0"));
-        return new Reply(302, headers, Multi.createFrom().empty());
+        return new Reply(302, headers, null);
     }
 
     private static Reply streamed(ImageContent.Streamed c) {
@@ -104,18 +112,17 @@ public class ImageResponses {
         if (s.contentType() != null) {
             headers.put("Content-Type", List.of(s.contentType()));
         }
-        if (s.contentLength() >= 0) {
-            headers.put("Content-Length", List.of(Long.toString(s.contentLength())));
-        }
+
         headers.put("ETag", List.of("\"" + (c.sha256() != null ? c.sha256() : s.etag()) + "\""));
         headers.put("Cache-Control", List.of(R2Storage.IMMUTABLE_CACHE_CONTROL));
         headers.put("Accept-Ranges", List.of("bytes"));
         headers.put(STORAGE_HEADER, List.of(c.storage().wire()));
+        StreamedBody body = new StreamedBody(s.body(), s.contentLength());
         if (s.contentRange() != null) {
             headers.put("Content-Range", List.of(s.contentRange()));
-            return new Reply(206, headers, s.body());
+            return new Reply(206, headers, body);
         }
-        return new Reply(200, headers, s.body());
+        return new Reply(200, headers, body);
     }
 
     private static boolean matches(String ifNoneMatch, String etag) {

@@ -6,15 +6,18 @@ import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
+import io.zinteract.images.storage.MultipartUploader;
 import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.PutObject;
 import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.storage.StorageClassPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -26,6 +29,10 @@ import java.util.UUID;
  * Creates and deletes images. Writes follow one order: the object first, then the row; a row that cannot be
  * written gets its fresh object deleted, and a delete removes the object before the row, so no row ever points at
  * an object that is not there.
+ *
+ * <p>Uploads above {@code MULTIPART_THRESHOLD} are never read into memory: they stay in the file the request was
+ * spooled to, are hashed from there and go to R2 as a multipart upload. They have no database fallback (base64 of
+ * hundreds of MiB in a row helps nobody): if R2 fails, the answer is 503 and nothing is stored.
  */
 @ApplicationScoped
 public class ImageService {
@@ -40,19 +47,24 @@ public class ImageService {
     private final ObjectKeys keys;
     private final ServiceConfig config;
     private final MeterRegistry registry;
+    private final MultipartUploader uploader;
+    private final StorageClassPolicy classes;
 
     public ImageService(ImageRepository repository, R2Storage storage, ObjectKeys keys, ServiceConfig config,
-            MeterRegistry registry) {
+            MeterRegistry registry, MultipartUploader uploader, StorageClassPolicy classes) {
         this.repository = repository;
         this.storage = storage;
         this.keys = keys;
         this.config = config;
         this.registry = registry;
+        this.uploader = uploader;
+        this.classes = classes;
     }
 
     /** Validates, stores the bytes in R2 or the database by the flag, and writes the row. */
     public Uni<StoredImage> store(ImageUpload upload) {
-        return Blocking.call(() -> prepare(upload)).chain(prepared -> persist(prepared, false));
+        return Blocking.call(() -> prepare(upload))
+                .chain(prepared -> prepared.file() != null ? persistLarge(prepared) : persist(prepared, false));
     }
 
     /**
@@ -68,7 +80,7 @@ public class ImageService {
                     pending.tableId(), pending.personaId(), pending.personaTitle(), null, null, type.mimeType(),
                     pending.prompt(), pending.provider(), "completed", null, "pending", null, pending.createdAt(),
                     type.mimeType(), bytes.length, ImageBytes.sha256Hex(bytes), null);
-            return new Prepared(base, bytes, type, Base64.getEncoder().encodeToString(ImageBytes.md5(bytes)));
+            return new Prepared(base, bytes, null, type, Base64.getEncoder().encodeToString(ImageBytes.md5(bytes)));
         }).chain(prepared -> persist(prepared, true));
     }
 
@@ -91,8 +103,11 @@ public class ImageService {
         return new ApiException(ErrorCode.IMAGE_NOT_FOUND, "no image with id " + id);
     }
 
-    /** The validated image with its digests, ready to be stored either way. */
-    record Prepared(NewImageRow base, byte[] bytes, ImageType type, String md5Base64) {
+    /**
+     * The validated image with its digests, ready to be stored: in memory ({@code bytes}, with its MD5), or, above the
+     * multipart threshold, left in its spooled {@code file}.
+     */
+    record Prepared(NewImageRow base, byte[] bytes, Path file, ImageType type, String md5Base64) {
     }
 
     /** The row's fields, checked; the same rules for uploads, ingests and generations. */
@@ -124,6 +139,11 @@ public class ImageService {
     Prepared prepare(ImageUpload in) {
         Fields f = validateFields(in.personaId(), in.personaTitle(), in.prompt(), in.sessionId(), in.participantId(),
                 in.tableId(), in.provider());
+        long size = sizeOf(in);
+        checkSize(size);
+        if (in.file() != null && size > config.multipart().threshold()) {
+            return prepareLarge(f, in, size);
+        }
         byte[] bytes = readBounded(in);
         ImageType type = sniffAgainstDeclared(bytes, in.declaredType());
         String id = UUID.randomUUID().toString();
@@ -132,7 +152,23 @@ public class ImageService {
                 f.personaTitle(), null, null, type.mimeType(), f.prompt(), f.provider(), "completed", null, "pending",
                 null, now, type.mimeType(),
                 bytes.length, ImageBytes.sha256Hex(bytes), null);
-        return new Prepared(base, bytes, type, Base64.getEncoder().encodeToString(ImageBytes.md5(bytes)));
+        return new Prepared(base, bytes, null, type, Base64.getEncoder().encodeToString(ImageBytes.md5(bytes)));
+    }
+
+    /** The type from the file's first bytes, the SHA-256 from one streaming pass: the file itself stays on disk. */
+    private Prepared prepareLarge(Fields f, ImageUpload in, long size) {
+        if (!config.enableR2Storage()) {
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "images above " + config.multipart().threshold()
+                    + " bytes (MULTIPART_THRESHOLD) are only stored in R2, and ENABLE_R2_STORAGE is off",
+                    Map.of("maxBytes", config.multipart().threshold()));
+        }
+        ImageType type = sniffAgainstDeclared(ImageBytes.head(in.file(), ImageType.SNIFF_BYTES), in.declaredType());
+        String id = UUID.randomUUID().toString();
+        long now = Instant.now().getEpochSecond();
+        NewImageRow base = new NewImageRow(id, f.sessionId(), f.participantId(), f.tableId(), f.personaId(),
+                f.personaTitle(), null, null, type.mimeType(), f.prompt(), f.provider(), "completed", null, "pending",
+                null, now, type.mimeType(), size, ImageBytes.sha256Hex(in.file()), null);
+        return new Prepared(base, null, in.file(), type, null);
     }
 
     private void checkSize(long size) {
@@ -146,9 +182,16 @@ public class ImageService {
         }
     }
 
-    private byte[] readBounded(ImageUpload in) {
+    private static long sizeOf(ImageUpload in) {
         try {
-            checkSize(in.bytes() != null ? in.bytes().length : in.file() == null ? 0 : Files.size(in.file()));
+            return in.bytes() != null ? in.bytes().length : in.file() == null ? 0 : Files.size(in.file());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] readBounded(ImageUpload in) {
+        try {
             return in.bytes() != null ? in.bytes() : Files.readAllBytes(in.file());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -178,18 +221,47 @@ public class ImageService {
     private Uni<Stored> toR2OrFallback(Prepared p) {
         NewImageRow b = p.base();
         String key = keys.forImage(b.personaId(), b.id(), p.type().extension());
-        Map<String, String> metadata = Map.of("image-id", b.id(), "persona-id", b.personaId(), "sha256", b.sha256());
-        PutObject object = new PutObject(key, p.bytes(), p.type().mimeType(), p.md5Base64(), metadata, null);
-        return storage.put(object)
-                .map(etag -> new Stored(new NewImageRow(b.id(), b.sessionId(), b.participantId(), b.tableId(),
-                        b.personaId(), b.personaTitle(), storage.publicUrl(key).orElse(null), null, b.imageMimeType(),
-                        b.prompt(), b.provider(), b.status(), key, "completed", b.createdAt(), b.createdAt(),
-                        b.contentType(), b.sizeBytes(), b.sha256(), "STANDARD"), false))
+        String storageClass = classes.storageClassFor(b.createdAt());
+        PutObject object = new PutObject(key, p.bytes(), p.type().mimeType(), p.md5Base64(), metadata(b), storageClass);
+        Uni<Stored> put = storage.put(object).map(etag -> new Stored(inR2(b, key, storageClass), false));
+        if (b.sizeBytes() > config.multipart().threshold()) {
+            return put.onFailure().transform(ImageService::largeImageNotStored);
+        }
+        return put
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("R2 upload of image %s failed after retries (%s); stored it base64 in the database instead",
                             b.id(), failure.getMessage());
                     return asBase64(p, true);
                 });
+    }
+
+    /** Uploads a spooled file in parts; on failure nothing is stored and the client is told to retry later. */
+    private Uni<StoredImage> persistLarge(Prepared p) {
+        NewImageRow b = p.base();
+        String key = keys.forImage(b.personaId(), b.id(), p.type().extension());
+        String storageClass = classes.storageClassFor(b.createdAt());
+        var object = new MultipartUploader.LargeObject(key, p.file(), b.sizeBytes(), p.type().mimeType(), metadata(b),
+                storageClass);
+        return uploader.upload(object)
+                .onFailure().transform(ImageService::largeImageNotStored)
+                .chain(etag -> write(new Stored(inR2(b, key, storageClass), false), false));
+    }
+
+    private static ApiException largeImageNotStored(Throwable failure) {
+        LOG.warnf("R2 upload of a large image failed (%s); nothing was stored", failure.getMessage());
+        return new ApiException(ErrorCode.STORAGE_UNAVAILABLE, "the object store failed while taking the image; "
+                + "nothing was stored (images above MULTIPART_THRESHOLD have no database fallback)", Map.of(), failure);
+    }
+
+    private static Map<String, String> metadata(NewImageRow b) {
+        return Map.of("image-id", b.id(), "persona-id", b.personaId(), "sha256", b.sha256());
+    }
+
+    /** The row of an image whose bytes are in R2 under {@code key}: metadata only. */
+    private NewImageRow inR2(NewImageRow b, String key, String storageClass) {
+        return new NewImageRow(b.id(), b.sessionId(), b.participantId(), b.tableId(), b.personaId(), b.personaTitle(),
+                storage.publicUrl(key).orElse(null), null, b.imageMimeType(), b.prompt(), b.provider(), b.status(), key,
+                "completed", b.createdAt(), b.createdAt(), b.contentType(), b.sizeBytes(), b.sha256(), storageClass);
     }
 
     private Stored asBase64(Prepared p, boolean fallback) {

@@ -20,6 +20,8 @@ import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.async.ResponsePublisher;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -45,6 +47,9 @@ import java.util.function.Supplier;
  * Our only door to the object store. It owns the bucket, the time-outs, the retries and one circuit breaker per
  * operation; "not found" is an answer, not a failure, so it never trips a breaker. Every method is lazy: nothing is
  * sent until the returned {@link Uni} is subscribed, which is what lets a retry send the request again.
+ *
+ * <p>With an SSE-C key ({@code R2_SSE_C_KEY}) every call that reads or writes object data carries it; the S3 API
+ * defines no SSE-C headers for DELETE, LIST and abort, so those go without.
  */
 @ApplicationScoped
 public class R2Storage {
@@ -56,11 +61,13 @@ public class R2Storage {
     private final S3Presigner presigner;
     private final R2Config config;
     private final Timer putTimer;
+    private final Optional<SseCustomerKey> sse;
 
     public R2Storage(S3AsyncClient client, S3Presigner presigner, R2Config config, MeterRegistry registry) {
         this.client = client;
         this.presigner = presigner;
         this.config = config;
+        this.sse = SseCustomerKey.parse(config.sseCKey());
         this.putTimer = Timer.builder("r2.put.duration").description("Time to upload one object to R2, per attempt")
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
     }
@@ -87,6 +94,23 @@ public class R2Storage {
         return config.effectiveEndpoint();
     }
 
+    /**
+     * True when objects are encrypted with a customer key (SSE-C). Such objects can only be read by a request that
+     * carries the key, so they must be streamed through this service: no public URL, no presigned URL.
+     */
+    public boolean sseC() {
+        return sse.isPresent();
+    }
+
+    /**
+     * Whether the ETag of a single-PUT object is the hex MD5 of its bytes. Not with SSE-C (the store hashes the
+     * ciphertext), so code that verifies uploads by comparing ETag and MD5 must skip that comparison then and rely
+     * on Content-MD5 (checked by the store on PUT) and on SHA-256 of the bytes read back.
+     */
+    public boolean etagIsMd5() {
+        return sse.isEmpty();
+    }
+
     @Timeout(value = 30, unit = java.time.temporal.ChronoUnit.SECONDS)
     @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
     @ExponentialBackoff(maxDelay = 5000)
@@ -104,6 +128,7 @@ public class R2Storage {
                 if (object.storageClass() != null) {
                     b.storageClass(object.storageClass());
                 }
+                sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
             }, AsyncRequestBody.fromBytes(object.bytes())).whenComplete((r, e) -> sample.stop(putTimer));
         }).map(response -> unquote(response.eTag()));
     }
@@ -116,7 +141,10 @@ public class R2Storage {
     @CircuitBreakerName("r2-head")
     public Uni<Optional<ObjectHead>> head(String key) {
         ObjectKeys.validate(key);
-        return optional("HEAD", key, () -> client.headObject(b -> b.bucket(config.bucket()).key(key)))
+        return optional("HEAD", key, () -> client.headObject(b -> {
+            b.bucket(config.bucket()).key(key);
+            sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
+        }))
                 .map(found -> found.map(response -> toHead(key, response)));
     }
 
@@ -129,8 +157,10 @@ public class R2Storage {
     @CircuitBreakerName("r2-get")
     public Uni<Optional<byte[]>> getBytes(String key) {
         ObjectKeys.validate(key);
-        return optional("GET", key, () -> client.getObject(b -> b.bucket(config.bucket()).key(key),
-                AsyncResponseTransformer.toBytes()))
+        return optional("GET", key, () -> client.getObject(b -> {
+            b.bucket(config.bucket()).key(key);
+            sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
+        }, AsyncResponseTransformer.toBytes()))
                 .map(found -> found.map(bytes -> bytes.asByteArray()));
     }
 
@@ -145,8 +175,10 @@ public class R2Storage {
     @CircuitBreakerName("r2-stream")
     public Uni<Optional<ObjectStream>> open(String key, String range) {
         ObjectKeys.validate(key);
-        return optional("GET", key, () -> client.getObject(b -> b.bucket(config.bucket()).key(key).range(range),
-                AsyncResponseTransformer.toPublisher()))
+        return optional("GET", key, () -> client.getObject(b -> {
+            b.bucket(config.bucket()).key(key).range(range);
+            sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
+        }, AsyncResponseTransformer.toPublisher()))
                 .map(found -> found.map(R2Storage::toStream));
     }
 
@@ -260,9 +292,9 @@ public class R2Storage {
                 .replaceWithVoid();
     }
 
-    /** Public URL of an object under {@code R2_PUBLIC_URL}, when one is configured. */
+    /** Public URL of an object under {@code R2_PUBLIC_URL}, when one is configured; never with SSE-C. */
     public Optional<String> publicUrl(String key) {
-        return config.publicUrl().filter(s -> !s.isBlank())
+        return config.publicUrl().filter(s -> !s.isBlank() && sse.isEmpty())
                 .map(base -> (base.endsWith("/") ? base : base + "/") + key);
     }
 
@@ -270,6 +302,9 @@ public class R2Storage {
     public URI presignGet(String key, Duration ttl) {
         ObjectKeys.validate(key);
         requireConfigured();
+        if (sse.isPresent()) {
+            throw new IllegalStateException("a presigned URL cannot carry the SSE-C key; stream the object instead");
+        }
         var request = GetObjectPresignRequest.builder().signatureDuration(ttl)
                 .getObjectRequest(b -> b.bucket(config.bucket()).key(key)).build();
         try {
@@ -307,28 +342,57 @@ public class R2Storage {
         }
     }
 
+    /**
+     * Rewrites an object in place with another storage class: a copy onto its own key that keeps type, cache and
+     * custom metadata ({@code MetadataDirective COPY}). Some S3 servers (S3Proxy among them) refuse a COPY-directive
+     * copy onto the same key even when the class changes; on that 400 the copy is sent again with {@code REPLACE} and
+     * the object's own headers, read by a HEAD. Empty when the object is not there; else its new ETag, which for a
+     * copied multipart object need not be the old one.
+     */
+    @Timeout(value = 60, unit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+    @ExponentialBackoff(maxDelay = 5000)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+            failOn = { TransientStorageException.class, TimeoutException.class })
+    @CircuitBreakerName("r2-copy")
+    public Uni<Optional<String>> changeStorageClass(String key, String storageClass) {
+        ObjectKeys.validate(key);
+        return optional("COPY", key, () -> client.copyObject(b -> copyInPlace(b, key, storageClass)
+                .metadataDirective(MetadataDirective.COPY)))
+                .onFailure(e -> e instanceof StorageException s && s.status() == 400)
+                .recoverWithUni(() -> optional("HEAD", key, () -> client.headObject(b -> {
+                    b.bucket(config.bucket()).key(key);
+                    sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
+                })).chain(head -> head.isEmpty() ? Uni.createFrom().item(Optional.<CopyObjectResponse>empty())
+                        : optional("COPY", key, () -> client.copyObject(b -> copyInPlace(b, key, storageClass)
+                                .metadataDirective(MetadataDirective.REPLACE).contentType(head.get().contentType())
+                                .cacheControl(head.get().cacheControl()).contentDisposition(head.get().contentDisposition())
+                                .contentEncoding(head.get().contentEncoding()).contentLanguage(head.get().contentLanguage())
+                                .metadata(head.get().metadata())))))
+                .map(found -> found.map(r -> unquote(r.copyObjectResult() == null ? null : r.copyObjectResult().eTag())));
+    }
+
+    private CopyObjectRequest.Builder copyInPlace(CopyObjectRequest.Builder b, String key, String storageClass) {
+        b.sourceBucket(config.bucket()).sourceKey(key).destinationBucket(config.bucket()).destinationKey(key)
+                .storageClass(storageClass);
+        sse.ifPresent(k -> {
+            k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5);
+            k.apply(b::copySourceSSECustomerAlgorithm, b::copySourceSSECustomerKey, b::copySourceSSECustomerKeyMD5);
+        });
+        return b;
+    }
+
     private <T> Uni<T> call(String operation, String target, Supplier<CompletableFuture<T>> request) {
-        return CallerContext.deliverOnCaller(Uni.createFrom().deferred(() -> {
-            requireConfigured();
-            return Uni.createFrom().completionStage(request.get());
-        })).onFailure().transform(e -> StorageErrors.translate(operation, target, e));
+        return StoreCalls.call(config, operation, target, request);
     }
 
     /** Like {@link #call}, but an answer of 404 is an empty result, so "not found" never counts as a failure. */
     private <T> Uni<Optional<T>> optional(String operation, String target, Supplier<CompletableFuture<T>> request) {
-        return CallerContext.deliverOnCaller(Uni.createFrom().deferred(() -> {
-            requireConfigured();
-            return Uni.createFrom().completionStage(request.get());
-        })).map(Optional::of)
-                .onFailure(StorageErrors::notFound).recoverWithItem(Optional.empty())
-                .onFailure().transform(e -> StorageErrors.translate(operation, target, e));
+        return StoreCalls.optional(config, operation, target, request);
     }
 
-    /** Fails fast, before the lazily built client is touched, when there is no R2 to talk to. */
     private void requireConfigured() {
-        if (!config.configured()) {
-            throw new StorageNotConfiguredException();
-        }
+        StoreCalls.requireConfigured(config);
     }
 
     private static ObjectHead toHead(String key, HeadObjectResponse r) {

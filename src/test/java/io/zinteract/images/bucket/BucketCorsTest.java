@@ -7,7 +7,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.zinteract.images.support.Admin;
 import io.zinteract.images.support.Profiles;
-import io.zinteract.images.support.RecordingProxy;
+import io.zinteract.images.support.WireRecorder;
 import io.zinteract.images.support.S3rverProcess;
 import io.zinteract.images.support.S3rverResource;
 import org.junit.jupiter.api.Test;
@@ -74,7 +74,7 @@ class BucketCorsTest {
         return JSON.readTree(given().header(Admin.auth()).get(PATH).then().statusCode(200).extract().asString());
     }
 
-    static List<RecordingProxy.Request> putCorsRequests() {
+    static List<WireRecorder.Request> putCorsRequests() {
         return S3rverResource.proxy().requests().stream()
                 .filter(r -> r.method().equals("PUT") && r.target().contains("?cors")).toList();
     }
@@ -105,9 +105,9 @@ class BucketCorsTest {
     void putBucketCorsCarriesContentMd5AndNoChecksumHeader() throws Exception {
         S3rverResource.proxy().clear();
         put(SEED_POLICY);
-        List<RecordingProxy.Request> puts = putCorsRequests();
+        List<WireRecorder.Request> puts = putCorsRequests();
         assertEquals(1, puts.size(), "one PutBucketCors, no retry");
-        RecordingProxy.Request request = puts.get(0);
+        WireRecorder.Request request = puts.get(0);
         assertNotNull(request.body(), "the XML body was recorded");
         String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(request.body()));
         assertEquals(md5, request.header("content-md5"), "Content-MD5 of exactly the body sent (LegacyMd5Plugin)");

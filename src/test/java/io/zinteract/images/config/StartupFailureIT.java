@@ -34,12 +34,28 @@ class StartupFailureIT {
                 String.join("\n", log));
     }
 
+    @Test
+    void anSseCKeyThatIsNotThirtyTwoBytesRefusesToStart() throws Exception {
+        List<String> log = start(List.of("R2_SSE_C_KEY=c2hvcnQ="));
+        assertEquals(1, log.stream().filter(l -> l.contains("Invalid configuration: R2_SSE_C_KEY must be the base64 of "
+                + "exactly 32 bytes, not 5 (e.g. openssl rand -base64 32)")).count(), String.join("\n", log));
+        assertTrue(log.stream().noneMatch(l -> l.contains("c2hvcnQ=")), "the key never reaches the log");
+    }
+
+    @Test
+    void aPartSizeBelowRsMinimumRefusesToStart() throws Exception {
+        List<String> log = start(List.of("MULTIPART_PART_SIZE=1048576"));
+        assertTrue(log.stream().anyMatch(l -> l.contains("Invalid configuration: MULTIPART_PART_SIZE must be between "
+                + "5242880 (5 MiB) and 5368709120 (5 GiB), R2's part limits")), String.join("\n", log));
+    }
+
     private static List<String> start(List<String> env) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(Path.of("target"), "startup-failure");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("R2_") || k.equals("ENABLE_R2_STORAGE"));
+        builder.environment().keySet().removeIf(k -> k.startsWith("R2_") || k.startsWith("MULTIPART_")
+                || k.equals("ENABLE_R2_STORAGE"));
         builder.environment().put("SQLITE_PATH", dir.resolve("images.db").toString());
         builder.environment().put("PORT", "0");
         for (String pair : env) {

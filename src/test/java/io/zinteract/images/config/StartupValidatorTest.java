@@ -67,6 +67,18 @@ class StartupValidatorTest {
                 public Health health() {
                     return () -> Duration.ofSeconds(2);
                 }
+
+                public Multipart multipart() {
+                    return new Multipart() {
+                        public long threshold() {
+                            return Long.parseLong(get("MULTIPART_THRESHOLD").orElse("104857600"));
+                        }
+
+                        public long partSize() {
+                            return Long.parseLong(get("MULTIPART_PART_SIZE").orElse("8388608"));
+                        }
+                    };
+                }
             };
         }
 
@@ -106,6 +118,15 @@ class StartupValidatorTest {
 
                 public Duration callTimeout() {
                     return Duration.ofSeconds(30);
+                }
+
+                public Optional<String> sseCKey() {
+                    return get("R2_SSE_C_KEY");
+                }
+
+                public java.util.OptionalInt iaAfterDays() {
+                    return get("R2_IA_AFTER_DAYS").map(v -> java.util.OptionalInt.of(Integer.parseInt(v)))
+                            .orElse(java.util.OptionalInt.empty());
                 }
             };
         }
@@ -178,5 +199,37 @@ class StartupValidatorTest {
         var e = assertThrows(StartupValidator.InvalidConfigurationException.class,
                 () -> new Settings().with("ENABLE_R2_STORAGE", "true").validator().validate());
         assertEquals("ENABLE_R2_STORAGE=true needs R2_ACCOUNT_ID or R2_ENDPOINT", e.getMessage());
+    }
+
+    @Test
+    void storageFeatureSettingsAreRefusedWithOneLineNamingTheirVariable() {
+        String key32 = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        String key31 = java.util.Base64.getEncoder().encodeToString(new byte[31]);
+        String key33 = java.util.Base64.getEncoder().encodeToString(new byte[33]);
+        Map<Settings, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(new Settings().with("R2_SSE_C_KEY", "not base64!"), "R2_SSE_C_KEY must be base64 (e.g. openssl rand -base64 32)");
+        cases.put(new Settings().with("R2_SSE_C_KEY", key31),
+                "R2_SSE_C_KEY must be the base64 of exactly 32 bytes, not 31 (e.g. openssl rand -base64 32)");
+        cases.put(new Settings().with("R2_SSE_C_KEY", key33),
+                "R2_SSE_C_KEY must be the base64 of exactly 32 bytes, not 33 (e.g. openssl rand -base64 32)");
+        cases.put(new Settings().with("R2_SSE_C_KEY", key32).with("R2_PUBLIC_URL", "https://images.example.com"),
+                "R2_PUBLIC_URL cannot serve objects encrypted with R2_SSE_C_KEY (a browser cannot send the key); unset one of them");
+        cases.put(new Settings().with("R2_SSE_C_KEY", key32).with("R2_ENDPOINT", "http://s3.example.com"),
+                "R2_SSE_C_KEY needs an https R2_ENDPOINT: the key travels in request headers");
+        cases.put(new Settings().with("MULTIPART_THRESHOLD", "1048576"),
+                "MULTIPART_THRESHOLD must be between 5242880 (5 MiB) and 5368709120 (5 GiB, R2's limit for one PUT)");
+        cases.put(new Settings().with("MULTIPART_PART_SIZE", "1048576"),
+                "MULTIPART_PART_SIZE must be between 5242880 (5 MiB) and 5368709120 (5 GiB), R2's part limits");
+        cases.put(new Settings().with("MULTIPART_PART_SIZE", "6000000000"),
+                "MULTIPART_PART_SIZE must be between 5242880 (5 MiB) and 5368709120 (5 GiB), R2's part limits");
+        cases.put(new Settings().with("R2_IA_AFTER_DAYS", "-1"),
+                "R2_IA_AFTER_DAYS must be a number of days, 0 or more (empty: never use STANDARD_IA)");
+        cases.forEach((settings, expected) -> assertEquals(expected, settings.validator().firstProblem()));
+
+        assertNull(new Settings().with("R2_SSE_C_KEY", key32).with("R2_ACCOUNT_ID", ACCOUNT).validator().firstProblem());
+        assertNull(new Settings().with("R2_SSE_C_KEY", key32).with("R2_ENDPOINT", "http://127.0.0.1:9000").validator()
+                .firstProblem(), "plain HTTP is fine on loopback (local S3 servers, test proxies)");
+        assertNull(new Settings().with("R2_IA_AFTER_DAYS", "0").with("MULTIPART_THRESHOLD", "5242880")
+                .with("MULTIPART_PART_SIZE", "5242880").validator().firstProblem());
     }
 }

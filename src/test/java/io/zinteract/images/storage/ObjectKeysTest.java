@@ -22,6 +22,8 @@ class ObjectKeysTest {
             public String region() { return "auto"; }
             public String keyPrefix() { return prefix; }
             public Duration callTimeout() { return Duration.ofSeconds(1); }
+            public Optional<String> sseCKey() { return Optional.empty(); }
+            public java.util.OptionalInt iaAfterDays() { return java.util.OptionalInt.empty(); }
         });
     }
 

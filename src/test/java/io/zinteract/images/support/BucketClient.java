@@ -41,6 +41,20 @@ public final class BucketClient implements AutoCloseable {
         return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
     }
 
+    /** SHA-256 (hex) of an object, read as a stream: for objects too large to hold in a test. */
+    public String sha256(String key) {
+        java.security.MessageDigest digest = BigImages.sha256();
+        try (var in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+            byte[] buffer = new byte[1 << 20];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
+    }
+
     public Optional<HeadObjectResponse> head(String key) {
         try {
             return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
@@ -64,6 +78,11 @@ public final class BucketClient implements AutoCloseable {
 
     public List<S3Object> list(String prefix) {
         return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream().toList();
+    }
+
+    /** Multipart uploads started under {@code prefix} and neither completed nor aborted. */
+    public List<software.amazon.awssdk.services.s3.model.MultipartUpload> unfinishedUploads(String prefix) {
+        return s3.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix)).uploads();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.zinteract.images.support;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,207 +9,106 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
- * A loopback TCP proxy in front of an S3 server that forwards every byte unchanged and records each request's line
- * and headers, so tests can see exactly what the service's SDK client sent (e.g. Content-MD5 and no
- * {@code x-amz-checksum-*} on PutBucketCors). Bytes are untouched, so SigV4 signatures stay valid. Requests are
- * framed by Content-Length or chunked encoding, as HTTP/1.1 keep-alive connections need.
+ * A forwarding HTTP/1.1 proxy on loopback between the service and S3Proxy, so tests see every request the service
+ * sends to the store, byte for byte apart from what this proxy is told to strip.
+ *
+ * <p>With an expected SSE-C key it plays R2's side of SSE-C, which no local S3 server implements: every request of an
+ * operation that reads or writes object data must carry algorithm {@code AES256}, the expected key and the key's MD5,
+ * all three covered by the SigV4 signature (and, on a copy, the same three for the source); anything else is recorded
+ * as a violation. The headers are then stripped (S3Proxy answers 501 to them) and the request forwarded; S3Proxy must
+ * run without signature checks for that. Without a key, any SSE-C header is a violation.
+ *
+ * <p>A rule can fail chosen requests with a 500, or do anything (stop S3Proxy) before a request is forwarded.
  */
 public final class RecordingProxy implements AutoCloseable {
 
-    /** One request as it went over the wire; header names lower-cased; the body when it is small (else null). */
-    public record Request(String method, String target, Map<String, List<String>> headers, byte[] body) {
+    /** One request as the service sent it. Header names are lower case. */
+    public record Seen(String method, String path, Map<String, String> query, String operation,
+            Map<String, String> headers) {
+
         public String header(String name) {
-            List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
-            return values == null ? null : String.join(",", values);
+            return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
 
-    /** Bodies up to this size are kept with their request. */
-    static final int SMALL_BODY = 64 * 1024;
+    public enum Action {
+        FORWARD, FAIL
+    }
 
-    private final int targetPort;
+    static final String SSE_PREFIX = "x-amz-server-side-encryption-customer-";
+    static final String COPY_SSE_PREFIX = "x-amz-copy-source-server-side-encryption-customer-";
+    /** The operations for which the S3 API defines SSE-C headers and R2 requires them on encrypted objects. */
+    public static final Set<String> SSE_C_OPERATIONS = Set.of("PutObject", "GetObject", "HeadObject",
+            "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "CopyObject", "UploadPartCopy");
+
+    private final int upstreamPort;
+    private final byte[] expectedKey;
     private final ServerSocket server;
-    private final List<Request> requests = new CopyOnWriteArrayList<>();
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private final List<String> violations = new CopyOnWriteArrayList<>();
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private volatile Function<Seen, Action> rule = s -> Action.FORWARD;
 
-    public RecordingProxy(int targetPort) {
-        this.targetPort = targetPort;
+    /** {@code expectedKeyBase64} null: no SSE-C expected (and none allowed). */
+    public RecordingProxy(int upstreamPort, String expectedKeyBase64) {
+        this.upstreamPort = upstreamPort;
+        this.expectedKey = expectedKeyBase64 == null ? null : Base64.getDecoder().decode(expectedKeyBase64);
         try {
             this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Thread accept = new Thread(this::acceptLoop, "recording-proxy-" + server.getLocalPort());
+    }
+
+    public RecordingProxy start() {
+        Thread accept = new Thread(this::acceptLoop, "recording-proxy-accept");
         accept.setDaemon(true);
         accept.start();
+        return this;
     }
 
     public String endpoint() {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
 
-    public List<Request> requests() {
-        return List.copyOf(requests);
+    public List<Seen> requests() {
+        return List.copyOf(seen);
     }
 
-    public void clear() {
-        requests.clear();
+    public List<Seen> requests(String operation) {
+        return seen.stream().filter(s -> s.operation().equals(operation)).toList();
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket client = server.accept();
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                sockets.add(client);
-                sockets.add(upstream);
-                daemon(() -> forwardRequests(client, upstream));
-                daemon(() -> pump(upstream, client));
-            } catch (IOException e) {
-                if (!server.isClosed()) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
+    public List<String> violations() {
+        return List.copyOf(violations);
     }
 
-    private void forwardRequests(Socket client, Socket upstream) {
-        try (InputStream in = client.getInputStream(); OutputStream out = upstream.getOutputStream()) {
-            while (true) {
-                byte[] head = readHead(in);
-                if (head == null) {
-                    return;
-                }
-                out.write(head);
-                Request request = parse(new String(head, StandardCharsets.ISO_8859_1));
-                String length = request.header("content-length");
-                if ("chunked".equalsIgnoreCase(request.header("transfer-encoding"))) {
-                    requests.add(request);
-                    copyChunked(in, out);
-                } else if (length != null && Long.parseLong(length.trim()) <= SMALL_BODY) {
-                    byte[] body = in.readNBytes(Integer.parseInt(length.trim()));
-                    out.write(body);
-                    requests.add(new Request(request.method(), request.target(), request.headers(), body));
-                } else {
-                    requests.add(request);
-                    if (length != null) {
-                        copy(in, out, Long.parseLong(length.trim()));
-                    }
-                }
-                out.flush();
-            }
-        } catch (IOException closed) {
-            // either side hung up: the connection is over
-        } finally {
-            closeQuietly(upstream);
-        }
+    /** Forgets what was seen and goes back to forwarding everything. */
+    public void reset() {
+        seen.clear();
+        violations.clear();
+        rule = s -> Action.FORWARD;
     }
 
-    private static void pump(Socket from, Socket to) {
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-            in.transferTo(out);
-        } catch (IOException closed) {
-            // connection over
-        } finally {
-            closeQuietly(to);
-        }
-    }
-
-    /** Bytes up to and including the blank line that ends a request head; null at a clean end of stream. */
-    private static byte[] readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        byte[] end = {'\r', '\n', '\r', '\n'};
-        int b;
-        while ((b = in.read()) != -1) {
-            head.write(b);
-            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-            if (matched == 4) {
-                return head.toByteArray();
-            }
-        }
-        return null;
-    }
-
-    private static Request parse(String head) {
-        String[] lines = head.split("\r\n");
-        String[] start = lines[0].split(" ", 3);
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon > 0) {
-                headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                        k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
-            }
-        }
-        return new Request(start[0], start.length > 1 ? start[1] : "", headers, null);
-    }
-
-    private static void copy(InputStream in, OutputStream out, long length) throws IOException {
-        byte[] buffer = new byte[8192];
-        long left = length;
-        while (left > 0) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (n < 0) {
-                throw new IOException("body ended early");
-            }
-            out.write(buffer, 0, n);
-            left -= n;
-        }
-    }
-
-    private static void copyChunked(InputStream in, OutputStream out) throws IOException {
-        while (true) {
-            String sizeLine = readLine(in);
-            out.write((sizeLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            long size = Long.parseLong(sizeLine.split(";", 2)[0].trim(), 16);
-            if (size == 0) {
-                String trailer;
-                do {
-                    trailer = readLine(in);
-                    out.write((trailer + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                } while (!trailer.isEmpty());
-                return;
-            }
-            copy(in, out, size + 2);
-        }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') {
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        if (b == -1) {
-            throw new IOException("stream ended in a chunk header");
-        }
-        return line.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static void daemon(Runnable task) {
-        Thread thread = new Thread(task, "recording-proxy-io");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
+    /** Decides per request; called before the request is forwarded, so it may also change the world (stop S3Proxy). */
+    public void rule(Function<Seen, Action> rule) {
+        this.rule = rule;
     }
 
     @Override
@@ -219,5 +119,289 @@ public final class RecordingProxy implements AutoCloseable {
             // closing anyway
         }
         sockets.forEach(RecordingProxy::closeQuietly);
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                sockets.add(client);
+                Thread t = new Thread(() -> serve(client), "recording-proxy-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket client) {
+        Socket upstream = null;
+        try {
+            InputStream in = new BufferedInputStream(client.getInputStream(), 64 * 1024);
+            OutputStream clientOut = client.getOutputStream();
+            while (true) {
+                List<String> head = readHead(in);
+                if (head == null) {
+                    return;
+                }
+                String[] requestLine = head.get(0).split(" ", 3);
+                Map<String, String> headers = new LinkedHashMap<>();
+                for (String line : head.subList(1, head.size())) {
+                    int colon = line.indexOf(':');
+                    headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                }
+                Seen request = record(requestLine[0], requestLine[1], headers);
+                if (rule.apply(request) == Action.FAIL) {
+                    if (!"100-continue".equalsIgnoreCase(headers.get("expect"))) {
+                        copyBody(in, OutputStream.nullOutputStream(), headers);
+                    }
+                    byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InternalError</Code>"
+                            + "<Message>failure injected by the test proxy</Message></Error>").getBytes(StandardCharsets.UTF_8);
+                    clientOut.write(("HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/xml\r\nContent-Length: "
+                            + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    clientOut.write(body);
+                    clientOut.flush();
+                    return;
+                }
+                if (upstream == null) {
+                    upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+                    sockets.add(upstream);
+                    pump(upstream, client);
+                }
+                OutputStream up = upstream.getOutputStream();
+                StringBuilder forwarded = new StringBuilder(head.get(0)).append("\r\n");
+                for (String line : head.subList(1, head.size())) {
+                    String name = line.substring(0, line.indexOf(':')).trim().toLowerCase(Locale.ROOT);
+                    if (expectedKey != null && (name.startsWith(SSE_PREFIX) || name.startsWith(COPY_SSE_PREFIX))) {
+                        continue;
+                    }
+                    forwarded.append(line).append("\r\n");
+                }
+                up.write(forwarded.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+                copyBody(in, up, headers);
+                up.flush();
+            }
+        } catch (IOException e) {
+            // either side went away; closing both tells the other
+        } finally {
+            closeQuietly(client);
+            sockets.remove(client);
+            if (upstream != null) {
+                closeQuietly(upstream);
+                sockets.remove(upstream);
+            }
+        }
+    }
+
+    /** Responses go back untouched: a byte pump from S3Proxy to the service for the life of the connection. */
+    private void pump(Socket upstream, Socket client) {
+        Thread t = new Thread(() -> {
+            try {
+                upstream.getInputStream().transferTo(client.getOutputStream());
+            } catch (IOException ignored) {
+                // connection closed
+            } finally {
+                closeQuietly(client);
+                closeQuietly(upstream);
+            }
+        }, "recording-proxy-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private Seen record(String method, String target, Map<String, String> headers) {
+        int q = target.indexOf('?');
+        String path = q < 0 ? target : target.substring(0, q);
+        Map<String, String> query = new LinkedHashMap<>();
+        if (q >= 0) {
+            for (String pair : target.substring(q + 1).split("&")) {
+                if (!pair.isEmpty()) {
+                    int eq = pair.indexOf('=');
+                    query.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+                }
+            }
+        }
+        Seen request = new Seen(method, path, query, operation(method, path, query, headers), Map.copyOf(headers));
+        seen.add(request);
+        checkSseC(request);
+        return request;
+    }
+
+    static String operation(String method, String path, Map<String, String> query, Map<String, String> headers) {
+        String[] parts = path.split("/", 3);
+        boolean object = parts.length == 3 && !parts[2].isEmpty();
+        if (!object) {
+            return switch (method) {
+                case "GET" -> query.containsKey("uploads") ? "ListMultipartUploads" : "ListObjects";
+                case "HEAD" -> "HeadBucket";
+                default -> method + "Bucket";
+            };
+        }
+        boolean copy = headers.containsKey("x-amz-copy-source");
+        if (method.equals("POST") && query.containsKey("uploads")) {
+            return "CreateMultipartUpload";
+        }
+        if (method.equals("POST") && query.containsKey("uploadId")) {
+            return "CompleteMultipartUpload";
+        }
+        if (method.equals("PUT") && query.containsKey("partNumber")) {
+            return copy ? "UploadPartCopy" : "UploadPart";
+        }
+        if (query.containsKey("uploadId")) {
+            return method.equals("DELETE") ? "AbortMultipartUpload" : "ListParts";
+        }
+        return switch (method) {
+            case "PUT" -> copy ? "CopyObject" : "PutObject";
+            case "GET" -> "GetObject";
+            case "HEAD" -> "HeadObject";
+            case "DELETE" -> "DeleteObject";
+            default -> method + "Object";
+        };
+    }
+
+    private void checkSseC(Seen r) {
+        String where = r.operation() + " " + r.method() + " " + r.path();
+        if (expectedKey == null) {
+            if (r.headers().keySet().stream().anyMatch(h -> h.startsWith(SSE_PREFIX) || h.startsWith(COPY_SSE_PREFIX))) {
+                violations.add(where + ": SSE-C header sent although no key is configured");
+            }
+            return;
+        }
+        if (!SSE_C_OPERATIONS.contains(r.operation())) {
+            return;
+        }
+        checkTriple(r, SSE_PREFIX, where);
+        if (r.operation().equals("CopyObject") || r.operation().equals("UploadPartCopy")) {
+            checkTriple(r, COPY_SSE_PREFIX, where + " (copy source)");
+        }
+    }
+
+    private void checkTriple(Seen r, String prefix, String where) {
+        String algorithm = r.header(prefix + "algorithm");
+        String key = r.header(prefix + "key");
+        String md5 = r.header(prefix + "key-md5");
+        if (!"AES256".equals(algorithm)) {
+            violations.add(where + ": " + prefix + "algorithm is " + algorithm + ", not AES256");
+        }
+        byte[] sentKey = null;
+        try {
+            sentKey = key == null ? null : Base64.getDecoder().decode(key);
+        } catch (IllegalArgumentException e) {
+            violations.add(where + ": " + prefix + "key is not base64");
+        }
+        if (sentKey == null || !Arrays.equals(sentKey, expectedKey)) {
+            violations.add(where + ": " + prefix + "key is missing or not the configured 32-byte key");
+        } else if (md5 == null || !md5.equals(Base64.getEncoder().encodeToString(md5(sentKey)))) {
+            violations.add(where + ": " + prefix + "key-MD5 is missing or does not match the key");
+        }
+        List<String> signed = signedHeaders(r);
+        for (String name : List.of(prefix + "algorithm", prefix + "key", prefix + "key-md5")) {
+            if (r.header(name) != null && !signed.contains(name)) {
+                violations.add(where + ": " + name + " is not covered by the signature");
+            }
+        }
+    }
+
+    private static List<String> signedHeaders(Seen r) {
+        String auth = r.header("authorization");
+        String signed = r.query().get("X-Amz-SignedHeaders");
+        if (auth != null && auth.contains("SignedHeaders=")) {
+            String rest = auth.substring(auth.indexOf("SignedHeaders=") + "SignedHeaders=".length());
+            signed = rest.substring(0, rest.indexOf(',') < 0 ? rest.length() : rest.indexOf(','));
+        }
+        return signed == null ? List.of() : List.of(signed.trim().split(";"));
+    }
+
+    /** The request line and header lines up to the blank line; null when the connection ended between requests. */
+    private static List<String> readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                if (buffer.size() == 0) {
+                    return null;
+                }
+                throw new IOException("connection ended inside a request head");
+            }
+            buffer.write(b);
+            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
+                    ? matched + 1 : (b == '\r' ? 1 : 0);
+            if (buffer.size() > 64 * 1024) {
+                throw new IOException("request head too long");
+            }
+        }
+        String text = buffer.toString(StandardCharsets.ISO_8859_1);
+        return new ArrayList<>(List.of(text.substring(0, text.length() - 4).split("\r\n")));
+    }
+
+    private static void copyBody(InputStream in, OutputStream out, Map<String, String> headers) throws IOException {
+        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            while (true) {
+                String sizeLine = readLine(in);
+                out.write((sizeLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                long size = Long.parseLong(sizeLine.split(";", 2)[0].trim(), 16);
+                if (size == 0) {
+                    for (String trailer = readLine(in); ; trailer = readLine(in)) {
+                        out.write((trailer + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        if (trailer.isEmpty()) {
+                            return;
+                        }
+                    }
+                }
+                copyExactly(in, out, size + 2);
+            }
+        }
+        String length = headers.get("content-length");
+        if (length != null) {
+            copyExactly(in, out, Long.parseLong(length.trim()));
+        }
+    }
+
+    private static void copyExactly(InputStream in, OutputStream out, long n) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long left = n;
+        while (left > 0) {
+            int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (read < 0) {
+                throw new IOException("connection ended inside a request body");
+            }
+            out.write(buffer, 0, read);
+            left -= read;
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("connection ended inside a chunked body");
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] md5(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("MD5").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
     }
 }

@@ -8,24 +8,24 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Points the service at a real s3rver through a {@link RecordingProxy}, with a database of its own: the store for
+ * Points the service at a real s3rver through a {@link WireRecorder}, with a database of its own: the store for
  * tests of bucket-level calls that S3Proxy does not implement (PutBucketCors answers 501 there). Tests reach the
  * proxy's record through {@link #proxy()} and s3rver itself, bypassing the proxy, through {@link #s3rverEndpoint()}.
  */
 public class S3rverResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String BUCKET = "test-images";
-    private static volatile RecordingProxy proxy;
+    private static volatile WireRecorder proxy;
     private static volatile String s3rverEndpoint;
 
     private S3rverProcess s3rver;
-    private RecordingProxy recorder;
+    private WireRecorder recorder;
 
     @Override
     public Map<String, String> start() {
         String run = UUID.randomUUID().toString().substring(0, 8);
         s3rver = new S3rverProcess(Path.of("target", "s3rver-data", run).toAbsolutePath(), BUCKET).start();
-        recorder = new RecordingProxy(s3rver.port());
+        recorder = new WireRecorder(s3rver.port());
         proxy = recorder;
         s3rverEndpoint = s3rver.endpoint();
         Map<String, String> config = new HashMap<>();
@@ -48,7 +48,7 @@ public class S3rverResource implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    public static RecordingProxy proxy() {
+    public static WireRecorder proxy() {
         return proxy;
     }
 
