@@ -2,10 +2,8 @@ package io.zinteract.images.migration;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.MigrationConfig;
-import io.zinteract.images.db.Blocking;
+import io.zinteract.images.db.Jdbc;
 import io.zinteract.images.storage.R2Storage;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -30,11 +27,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs jobs in the background, one thread each, never on the event loop. A job walks its rows batch by batch; within a
- * batch at most {@code concurrency} images are in flight (Mutiny {@code merge}). After a complete batch the counters,
- * report and keyset cursor are written in one transaction (a checkpoint), so a job stopped in any way continues from
- * there with the per-image results recorded since. When the store stops answering the job waits and probes instead
- * of failing images; pause, cancel and shutdown take effect between images.
+ * Works on jobs in the background, one thread per job, never on the event loop. Every replica that works on a job
+ * runs the same loop: take over a batch whose lease ran out, else cut the next batch after the shared frontier, process
+ * it ({@link BatchExecutor}) and fold its results into the job ({@link JobLedger}); when no rows are left and no batch
+ * is open, one replica claims the work after the rows and ends the job. Claims are leased ({@link ClaimRepository}) and
+ * renewed by {@link ReplicaCoordinator}, so a batch of a replica that died is taken over, and done images are never
+ * done again. When the store stops answering the job waits and probes instead of failing images; pause, cancel and
+ * shutdown take effect between images.
  */
 @ApplicationScoped
 public class JobRunner {
@@ -44,21 +43,32 @@ public class JobRunner {
     static final String AFTER_ROWS = "after-rows";
 
     private final JobRepository jobs;
+    private final ClaimRepository claims;
+    private final JobLedger ledger;
+    private final BatchExecutor batches;
     private final Map<Action, JobAction> actions = new EnumMap<>(Action.class);
     private final R2Storage storage;
     private final MigrationConfig config;
     private final MigrationMetrics metrics;
+    private final Jdbc jdbc;
+    private final String worker;
     private final Map<String, ActiveJob> active = new ConcurrentHashMap<>();
-    private final Map<String, Long> walked = new ConcurrentHashMap<>();
     private final ExecutorService threads;
+    private volatile boolean joining;
 
-    public JobRunner(JobRepository jobs, Instance<JobAction> allActions, R2Storage storage, MigrationConfig config,
-            MigrationMetrics metrics, MeterRegistry registry) {
+    public JobRunner(JobRepository jobs, ClaimRepository claims, JobLedger ledger, BatchExecutor batches,
+            Instance<JobAction> allActions, R2Storage storage, MigrationConfig config, MigrationMetrics metrics,
+            Jdbc jdbc, WorkerId worker, MeterRegistry registry) {
         this.jobs = jobs;
+        this.claims = claims;
+        this.ledger = ledger;
+        this.batches = batches;
         allActions.forEach(a -> actions.put(a.action(), a));
         this.storage = storage;
         this.config = config;
         this.metrics = metrics;
+        this.jdbc = jdbc;
+        this.worker = worker.value();
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "migration-job-" + n.incrementAndGet());
@@ -72,13 +82,16 @@ public class JobRunner {
         }
     }
 
-    /** Starts a job whose row was just inserted, or continues one from its stored cursor and items. */
+    /**
+     * Starts working on a job whose row says it runs (just inserted, resumed, or found running by another replica).
+     * Returns the job this process already works on if there is one: the joiner and a request may race to it.
+     */
     ActiveJob launch(JobRow row) {
         ActiveJob job = new ActiveJob(row, config.listedItems());
-        if (active.putIfAbsent(job.id, job) != null) {
-            throw new IllegalStateException("job " + job.id + " is already running here");
+        ActiveJob existing = active.putIfAbsent(job.id, job);
+        if (existing != null) {
+            return existing;
         }
-        walked.put(job.id, row.processed());
         threads.submit(() -> run(job));
         return job;
     }
@@ -92,11 +105,13 @@ public class JobRunner {
     }
 
     /**
-     * Stops every job where it stands, writing nothing more: the database then looks as after a crash (state
-     * {@code running}, results since the last checkpoint in the items table). Images in flight finish first, so no
-     * write is cut in half. Used at shutdown; the next start resumes these jobs.
+     * Stops every job where it stands and stops joining others, writing nothing about the jobs: the database then
+     * looks as after a crash (state {@code running}, results since the last fold in the items table), except that this
+     * replica's claims are released so that another replica, or the next start, continues them at once. Images in
+     * flight finish first, so no write is cut in half. Used at shutdown.
      */
     public void halt() {
+        joining = false;
         List<ActiveJob> running = List.copyOf(active.values());
         running.forEach(job -> job.request(ActiveJob.Control.HALT));
         for (ActiveJob job : running) {
@@ -111,8 +126,15 @@ public class JobRunner {
         }
     }
 
-    /** Continues the jobs a stopped process left running or waiting; called at start. Returns their ids. */
+    /**
+     * Continues the jobs a stopped process left running or waiting, then joins running jobs from now on; called at
+     * start. Returns the ids of the jobs continued.
+     */
     public List<String> resumeInterrupted() {
+        if (!jdbc.postgresql()) {
+            // SQLite belongs to this one process: any claim left is a dead predecessor's and need not wait for its lease.
+            claims.releaseAll();
+        }
         List<String> resumed = new ArrayList<>();
         for (JobRow row : jobs.findInterrupted()) {
             if (active.containsKey(row.id())) {
@@ -120,11 +142,25 @@ public class JobRunner {
             }
             LOG.infof("Resuming %s job %s from cursor %s (%d of %d done)", row.action().wire(), row.id(),
                     row.cursor(), row.processed(), row.total());
-            jobs.updateState(row.id(), JobState.RUNNING, null, System.currentTimeMillis());
+            jobs.transition(row.id(), JobState.RUNNING, null, System.currentTimeMillis());
             launch(withState(row, JobState.RUNNING));
             resumed.add(row.id());
         }
+        joining = true;
         return resumed;
+    }
+
+    /** Helps with the running jobs this replica does not work on yet (started or resumed by another replica). */
+    void joinRunning() {
+        if (!joining) {
+            return;
+        }
+        for (JobRow row : jobs.findInterrupted()) {
+            if (joining && !active.containsKey(row.id())) {
+                LOG.infof("Joining %s job %s as %s", row.action().wire(), row.id(), worker);
+                launch(row);
+            }
+        }
     }
 
     static JobRow withState(JobRow r, JobState state) {
@@ -142,58 +178,127 @@ public class JobRunner {
     private void run(ActiveJob job) {
         JobAction action = actions.get(job.action);
         try {
-            if (job.report().phase == null) {
-                long total = action.prepare(job);
-                job.total(total);
-                job.report().phase = ROWS;
-                checkpoint(job, null);
-            } else {
-                // Results committed after the last checkpoint: count them once and do not do those images again.
-                jobs.items(job.id).forEach(job::apply);
-            }
-            if (ROWS.equals(job.report().phase) && !walkRows(job, action)) {
+            if (!prepared(job, action)) {
                 return;
             }
-            if (!afterRows(job, action)) {
-                return;
+            while (true) {
+                if (job.control() != ActiveJob.Control.NONE) {
+                    stop(job);
+                    return;
+                }
+                Optional<Claim> batch = nextBatch(job, action);
+                if (batch.isPresent()) {
+                    if (!work(job, action, batch.get())) {
+                        return;
+                    }
+                    continue;
+                }
+                Optional<Claim> step = claims.openBatches(job.id) == 0
+                        ? claims.claimStep(job.id, Claim.AFTER_ROWS, worker, now(), leaseMillis())
+                        : Optional.empty();
+                if (step.isPresent()) {
+                    if (afterRows(job, action, step.get())) {
+                        end(job, JobState.COMPLETED, null);
+                    }
+                    return;
+                }
+                // Other replicas hold the last batches or the final step: wait for them, or for their leases to end.
+                if (!awaitOthers(job)) {
+                    return;
+                }
             }
-            end(job, JobState.COMPLETED, null);
         } catch (Throwable e) {
             LOG.errorf(e, "Job %s failed", job.id);
             end(job, JobState.FAILED, StorageFailures.message(e));
         }
     }
 
-    /** Returns false when the job stopped (pause, cancel, halt, outage that lasted too long). */
-    private boolean walkRows(ActiveJob job, JobAction action) {
-        int batchSize = job.options.batchSize();
-        int timeouts = 0;
+    /** Waits until the job is prepared (counted, report started), by this replica or another; false when it stopped. */
+    private boolean prepared(ActiveJob job, JobAction action) {
         while (true) {
-            if (job.control() != ActiveJob.Control.NONE) {
-                stop(job);
+            JobRow row = jobs.find(job.id).orElseThrow(() -> new IllegalStateException("job " + job.id + " is gone"));
+            if (!row.state().active() || row.state() == JobState.PAUSED) {
+                leave(job, row.state());
                 return false;
+            }
+            job.stored(row);
+            if (row.report().phase != null) {
+                return true;
+            }
+            Optional<Claim> step = claims.claimStep(job.id, Claim.PREPARE, worker, now(), leaseMillis());
+            if (step.isPresent()) {
+                job.hold(step.get(), safeUntil());
+                long total = action.prepare(job);
+                job.report().phase = ROWS;
+                ledger.prepared(step.get(), total, job.report());
+                job.drop();
+                continue;
+            }
+            if (!awaitOthers(job)) {
+                return false;
+            }
+        }
+    }
+
+    /** A batch whose lease ran out, else a new one after the frontier; empty once the walk is over. */
+    private Optional<Claim> nextBatch(ActiveJob job, JobAction action) {
+        Optional<Claim> taken = claims.takeExpired(job.id, worker, now(), leaseMillis());
+        if (taken.isPresent()) {
+            if (taken.get().takenFrom() != null) {
+                LOG.infof("Job %s: took over batch %d (ids after %s through %s) from %s, whose lease had expired", job.id,
+                        taken.get().batchNo(), taken.get().afterId(), taken.get().throughId(), taken.get().takenFrom());
+                metrics.takenOver();
+            }
+            return taken;
+        }
+        int batchSize = job.options.batchSize();
+        for (int tries = 0; tries < 1000; tries++) {
+            ClaimRepository.Frontier seen = claims.frontier(job.id);
+            if (seen.rowsDone()) {
+                return Optional.empty();
             }
             int size = batchSize;
             if (job.options.limit() != null) {
-                long left = job.options.limit() - job.processed();
-                if (left <= 0) {
-                    break;
-                }
-                size = (int) Math.min(size, left);
+                size = (int) Math.min(size, Math.max(0, job.options.limit() - seen.carved()));
             }
-            List<WorkRow> page = action.page(job, job.cursor(), size);
+            List<WorkRow> page = size == 0 ? List.of() : action.page(job, seen.frontier(), null, size);
             if (page.isEmpty()) {
-                break;
+                claims.seal(job.id, seen);
+                continue;
             }
-            boolean timedOut = !runBatch(job, action, page);
+            Optional<Claim> carved = claims.carve(job.id, worker, seen, page.size(), page.get(page.size() - 1).id(),
+                    now(), leaseMillis());
+            if (carved.isPresent()) {
+                return carved;
+            }
+        }
+        throw new IllegalStateException("no batch could be claimed in 1000 tries");
+    }
+
+    /** Processes a claimed batch until every row is done; false when the job stopped. */
+    private boolean work(ActiveJob job, JobAction action, Claim claim) {
+        job.hold(claim, safeUntil());
+        Set<String> done = ConcurrentHashMap.newKeySet();
+        done.addAll(ledger.doneIds(claim));
+        int timeouts = 0;
+        while (true) {
+            List<WorkRow> rows = rows(job, action, claim);
+            boolean timedOut = !batches.run(job, action, rows, done, claim.batchNo());
             if (job.control() == ActiveJob.Control.HALT) {
                 stop(job);
                 return false;
             }
-            if (page.stream().allMatch(row -> job.done(row.id()))) {
-                checkpoint(job, page.get(page.size() - 1).id());
-                timeouts = 0;
-                continue;
+            if (job.claimLost()) {
+                return abandon(job, claim);
+            }
+            if (rows.stream().allMatch(row -> done.contains(row.id()))) {
+                try {
+                    ledger.fold(claim, true);
+                } catch (ClaimLostException e) {
+                    return abandon(job, claim);
+                }
+                job.drop();
+                return true;
             }
             if (job.control() != ActiveJob.Control.NONE) {
                 stop(job);
@@ -207,12 +312,50 @@ public class JobRunner {
                 return false;
             }
         }
-        job.report().phase = AFTER_ROWS;
-        checkpoint(job, job.cursor());
+    }
+
+    /** The claim is not surely ours any more: leave the batch to whoever holds it now and go on with the next. */
+    private boolean abandon(ActiveJob job, Claim claim) {
+        LOG.warnf("Job %s: batch %d is no longer this replica's (lease lost); leaving it to its new holder", job.id,
+                claim.batchNo());
+        job.drop();
+        try {
+            claims.release(claim);
+        } catch (RuntimeException e) {
+            LOG.debugf("Job %s: could not release batch %d: %s", job.id, claim.batchNo(), e.getMessage());
+        }
         return true;
     }
 
-    private boolean afterRows(ActiveJob job, JobAction action) {
+    /** The batch's rows as they are now, read by its bounds a page at a time. */
+    private static List<WorkRow> rows(ActiveJob job, JobAction action, Claim claim) {
+        int size = Math.max(1, job.options.batchSize());
+        List<WorkRow> rows = new ArrayList<>();
+        String after = claim.afterId();
+        while (true) {
+            List<WorkRow> page = action.page(job, after, claim.throughId(), size);
+            rows.addAll(page);
+            if (page.size() < size) {
+                return rows;
+            }
+            after = page.get(page.size() - 1).id();
+        }
+    }
+
+    /** The work after the rows, by the one replica that claimed it; true when the job completed. */
+    private boolean afterRows(ActiveJob job, JobAction action, Claim step) {
+        job.hold(step, safeUntil());
+        JobRow row = jobs.find(job.id).orElseThrow();
+        if (!row.state().active() || row.state() == JobState.PAUSED) {
+            // Ended or paused between our last look and the claim: nothing left to do here.
+            leave(job, row.state());
+            return false;
+        }
+        // Results outside every batch's bounds: only a job started by an earlier version can have them.
+        ledger.fold(step, false);
+        job.stored(jobs.find(job.id).orElseThrow());
+        job.report().phase = AFTER_ROWS;
+        ledger.saveReport(step, job.report());
         while (true) {
             if (job.control() != ActiveJob.Control.NONE) {
                 stop(job);
@@ -220,7 +363,8 @@ public class JobRunner {
             }
             try {
                 action.afterRows(job);
-                checkpoint(job, job.cursor());
+                ledger.complete(step, job.report());
+                job.drop();
                 return true;
             } catch (RuntimeException e) {
                 if (!StorageFailures.outage(e)) {
@@ -235,80 +379,25 @@ public class JobRunner {
         }
     }
 
-    /** Runs one batch with bounded concurrency; returns false when it ran out of time. */
-    private boolean runBatch(ActiveJob job, JobAction action, List<WorkRow> page) {
-        job.batchOutage(false);
-        long base = walked.getOrDefault(job.id, 0L);
-        int concurrency = job.options.concurrency();
-        CompletableFuture<List<Boolean>> batch = Multi.createFrom().range(0, page.size())
-                .onItem().transformToUni(i -> processOne(job, action, page.get(i), base + i))
-                .merge(concurrency)
-                .collect().asList()
-                .ifNoItem().after(config.batchTimeout()).fail()
-                .subscribeAsCompletionStage();
-        try {
-            batch.get();
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            batch.cancel(true);
-            job.request(ActiveJob.Control.HALT);
-            return true;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof io.smallrye.mutiny.TimeoutException) {
-                LOG.warnf("Job %s: a batch took longer than %s", job.id, config.batchTimeout());
-                job.batchOutage(true);
-                return false;
-            }
-            throw new IllegalStateException(StorageFailures.message(e.getCause()), e.getCause());
+    /** Sleeps a heartbeat; false when the job stopped or was paused or ended elsewhere meanwhile. */
+    private boolean awaitOthers(ActiveJob job) {
+        if (!job.sleep(config.heartbeat())) {
+            stop(job);
+            return false;
         }
-    }
-
-    private Uni<Boolean> processOne(ActiveJob job, JobAction action, WorkRow row, long ordinal) {
-        return Uni.createFrom().deferred(() -> {
-            if (job.done(row.id())) {
-                return Uni.createFrom().<JobAction.Processed>nullItem();
-            }
-            if (job.stopping()) {
-                return Uni.createFrom().item(new JobAction.Processed(ItemResult.deferred(row.id()), false));
-            }
-            return action.process(job, row, ordinal);
-        }).onFailure().recoverWithItem(failure -> {
-            if (StorageFailures.outage(failure)) {
-                if (!job.batchOutage()) {
-                    LOG.warnf("Job %s: store unavailable (%s); waiting for it", job.id, StorageFailures.message(failure));
-                }
-                job.batchOutage(true);
-                return new JobAction.Processed(ItemResult.deferred(row.id()), false);
-            }
-            if (StorageFailures.fatal(failure)) {
-                // Credentials or configuration: every image would fail the same way, so the job stops instead.
-                throw new IllegalStateException(StorageFailures.message(failure), failure);
-            }
-            LOG.warnf(failure, "Job %s: image %s failed", job.id, row.id());
-            return new JobAction.Processed(ItemResult.failed(row.id(), Math.max(1, job.attempts(row.id())),
-                    StorageFailures.message(failure)), false);
-        }).call(processed -> {
-            if (processed == null || processed.result().deferred()) {
-                return Uni.createFrom().voidItem();
-            }
-            if (processed.committed()) {
-                return Uni.createFrom().voidItem();
-            }
-            return Blocking.run(() -> jobs.recordItem(job.id, processed.result(), System.currentTimeMillis()));
-        }).invoke(processed -> {
-            if (processed != null) {
-                job.apply(processed.result());
-                metrics.record(job.action, job.options.dry(), processed.result());
-            }
-        }).replaceWith(Boolean.TRUE);
+        JobState stored = jobs.state(job.id).orElse(JobState.CANCELLED);
+        if (!stored.active() || stored == JobState.PAUSED) {
+            leave(job, stored);
+            return false;
+        }
+        return true;
     }
 
     /** Waits until the store answers a probe; returns false when the job stopped meanwhile. */
     private boolean waitForStorage(ActiveJob job) {
-        job.state(JobState.WAITING_FOR_STORAGE, null);
-        jobs.updateState(job.id, JobState.WAITING_FOR_STORAGE, null, System.currentTimeMillis());
-        long deadline = System.currentTimeMillis() + config.storageWaitLimit().toMillis();
+        job.state(JobState.WAITING_FOR_STORAGE);
+        jobs.transition(job.id, JobState.WAITING_FOR_STORAGE, null, now());
+        long deadline = now() + config.storageWaitLimit().toMillis();
         Duration probeTimeout = config.probeTimeout();
         while (true) {
             if (!job.sleep(config.probeInterval())) {
@@ -318,11 +407,11 @@ public class JobRunner {
             try {
                 storage.ping(probeTimeout).await().atMost(probeTimeout.plusSeconds(1));
                 LOG.infof("Job %s: the store answers again; continuing", job.id);
-                job.state(JobState.RUNNING, null);
-                jobs.updateState(job.id, JobState.RUNNING, null, System.currentTimeMillis());
+                job.state(JobState.RUNNING);
+                jobs.transition(job.id, JobState.RUNNING, null, now());
                 return true;
             } catch (RuntimeException e) {
-                if (System.currentTimeMillis() > deadline) {
+                if (now() > deadline) {
                     end(job, JobState.FAILED, "the object store did not answer for " + config.storageWaitLimit()
                             + ": " + StorageFailures.message(e));
                     return false;
@@ -331,33 +420,51 @@ public class JobRunner {
         }
     }
 
-    private void checkpoint(ActiveJob job, String cursor) {
-        Set<String> folded = job.advance(cursor);
-        JobRow row = job.snapshot(System.currentTimeMillis(), jobs);
-        jobs.checkpoint(row, folded);
-        walked.put(job.id, row.processed());
-    }
-
     /** Acts on the control that stopped the job. */
     private void stop(ActiveJob job) {
-        switch (job.control()) {
+        ActiveJob.Control control = job.control();
+        letGo(job, control != ActiveJob.Control.HALT);
+        switch (control) {
             case PAUSE -> {
-                job.state(JobState.PAUSED, null);
-                jobs.updateState(job.id, JobState.PAUSED, null, System.currentTimeMillis());
+                jobs.transition(job.id, JobState.PAUSED, null, now());
+                job.state(JobState.PAUSED);
                 release(job, JobState.PAUSED);
             }
             case CANCEL -> end(job, JobState.CANCELLED, null);
+            case LEAVE -> leave(job, jobs.state(job.id).orElse(job.state()));
             default -> release(job, job.state());
         }
     }
 
-    private void end(ActiveJob job, JobState state, String error) {
+    /**
+     * Gives up the claim held, if any: with {@code fold}, what it finished is added to the job first, so the counters
+     * are exact while the job is paused, cancelled or failed. A halt folds nothing, as a crash would not.
+     */
+    private void letGo(ActiveJob job, boolean fold) {
+        Claim claim = job.claim();
+        if (claim == null) {
+            return;
+        }
         try {
-            jobs.updateState(job.id, state, error, System.currentTimeMillis());
+            if (fold) {
+                ledger.fold(claim, false);
+            }
+            claims.release(claim);
+        } catch (RuntimeException e) {
+            LOG.warnf("Job %s: could not hand batch %d back (%s); its lease will run out", job.id, claim.batchNo(),
+                    e.getMessage());
+        }
+        job.drop();
+    }
+
+    private void end(ActiveJob job, JobState state, String error) {
+        letGo(job, true);
+        try {
+            jobs.transition(job.id, state, error, now());
         } catch (RuntimeException e) {
             LOG.errorf(e, "Job %s: could not record state %s", job.id, state.wire());
         }
-        job.state(state, error);
+        job.state(state);
         LOG.infof("Job %s (%s) %s", job.id, job.action.wire(), state.wire());
         if (job.mutating) {
             metrics.refreshRemaining();
@@ -365,9 +472,29 @@ public class JobRunner {
         release(job, state);
     }
 
+    /** Stops working on a job that someone else paused or ended; writes nothing about it. */
+    private void leave(ActiveJob job, JobState stored) {
+        letGo(job, true);
+        job.state(stored);
+        LOG.infof("Job %s (%s) is %s; %s stops working on it", job.id, job.action.wire(), stored.wire(), worker);
+        release(job, stored);
+    }
+
     private void release(ActiveJob job, JobState state) {
         active.remove(job.id, job);
-        walked.remove(job.id);
         job.ended.complete(state);
+    }
+
+    private long leaseMillis() {
+        return config.lease().toMillis();
+    }
+
+    /** Until when a claim taken now is surely ours: a lease, less one heartbeat of margin for a late renewal. */
+    private long safeUntil() {
+        return now() + config.lease().toMillis() - config.heartbeat().toMillis();
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
     }
 }

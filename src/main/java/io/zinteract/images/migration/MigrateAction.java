@@ -75,8 +75,8 @@ public class MigrateAction implements JobAction {
     }
 
     @Override
-    public List<WorkRow> page(JobContext job, String afterId, int size) {
-        return images.page(MigrationRepository.PENDING, List.of(), job.options().imageIds(), afterId, size);
+    public List<WorkRow> page(JobContext job, String afterId, String throughId, int size) {
+        return images.page(MigrationRepository.PENDING, List.of(), job.options().imageIds(), afterId, throughId, size);
     }
 
     @Override
@@ -214,7 +214,7 @@ public class MigrateAction implements JobAction {
                     ? ItemResult.succeeded(id, c.bytes().length, retain ? 0 : c.base64().length(), verified.attempts(),
                             retain ? "retained" : null, c.key(), c.note())
                     : ItemResult.skipped(id, "changed", "the row changed while its object was uploaded; left as it is");
-            jobs.recordItem(tx, job.jobId(), result, now);
+            jobs.recordItem(tx, job, result, now);
             return result;
         })).call(result -> result.outcome() == ItemResult.Outcome.SKIPPED ? dropOrphan(id, c.key())
                 : Uni.createFrom().voidItem())
@@ -233,7 +233,7 @@ public class MigrateAction implements JobAction {
     private Uni<Processed> commitFailure(JobContext job, ItemResult failed) {
         return Blocking.call(() -> jdbc.inTransaction(tx -> {
             images.markFailed(tx, failed.imageId());
-            jobs.recordItem(tx, job.jobId(), failed, System.currentTimeMillis());
+            jobs.recordItem(tx, job, failed, System.currentTimeMillis());
             return new Processed(failed, true);
         }));
     }

@@ -107,12 +107,20 @@ public class MigrationRepository {
         return scope;
     }
 
-    /** Up to {@code limit} rows after {@code afterId} that match {@code condition}, in id order. */
+    /**
+     * Up to {@code limit} rows after {@code afterId} (and through {@code throughId}, unless null) that match
+     * {@code condition}, in id order.
+     */
     public List<WorkRow> page(String condition, List<Object> conditionArgs, List<String> imageIds, String afterId,
-            int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + WORK_COLUMNS + " FROM images WHERE id > ? AND ").append(condition);
+            String throughId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + WORK_COLUMNS + " FROM images WHERE id > ? AND ");
         List<Object> args = new ArrayList<>();
         args.add(afterId == null ? "" : afterId);
+        if (throughId != null) {
+            sql.append("id <= ? AND ");
+            args.add(throughId);
+        }
+        sql.append(condition);
         args.addAll(conditionArgs);
         restrict(sql, args, imageIds);
         sql.append(" ORDER BY id LIMIT ?");
