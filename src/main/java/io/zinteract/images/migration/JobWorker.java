@@ -116,8 +116,8 @@ class JobWorker {
                 job.hold(step.get(), safeUntil());
                 long total = action.prepare(job);
                 job.report().phase = ROWS;
-                ledger.prepared(step.get(), total, job.report());
                 job.drop();
+                ledger.prepared(step.get(), total, job.report());
                 continue;
             }
             if (!awaitOthers(job)) {
@@ -178,12 +178,13 @@ class JobWorker {
                 return abandon(job, claim);
             }
             if (rows.stream().allMatch(row -> done.contains(row.id()))) {
+                // Dropped first: the fold deletes the claim, and a heartbeat must not take that for a takeover.
+                job.drop();
                 try {
                     ledger.fold(claim, true);
                 } catch (ClaimLostException e) {
                     return abandon(job, claim);
                 }
-                job.drop();
                 return true;
             }
             if (job.control() != ActiveJob.Control.NONE) {
@@ -249,8 +250,8 @@ class JobWorker {
             }
             try {
                 action.afterRows(job);
-                ledger.complete(step, job.report());
                 job.drop();
+                ledger.complete(step, job.report());
                 return true;
             } catch (RuntimeException e) {
                 if (!StorageFailures.outage(e)) {

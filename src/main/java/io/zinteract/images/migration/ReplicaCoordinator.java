@@ -65,7 +65,8 @@ public class ReplicaCoordinator {
                     long now = System.currentTimeMillis();
                     if (claims.renew(claim, now, config.lease().toMillis())) {
                         job.renewed(claim, now + config.lease().toMillis() - config.heartbeat().toMillis());
-                    } else {
+                    } else if (job.claim() == claim) {
+                        // Still held here, yet no longer ours. (A claim folded and deleted meanwhile is not a loss.)
                         LOG.warnf("Job %s: batch %d was taken over by another replica", job.id, claim.batchNo());
                         job.lost(claim);
                     }
