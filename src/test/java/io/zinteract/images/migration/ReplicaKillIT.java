@@ -49,16 +49,19 @@ class ReplicaKillIT {
 
             String id = ReplicaCluster.post(a, "{\"action\": \"migrate\", \"batchSize\": 20, \"concurrency\": "
                     + CONCURRENCY + "}");
-            Map<Long, Long> heldAtKill = awaitBatchHalfDone(db, id, "replica-a");
+            // Killed while both work: B has done some images, and A is inside a batch.
+            Map<Long, Long> heldAtKill = awaitBatchHalfDone(db, id, "replica-a", "replica-b");
             a.kill();
-            long killedAt = System.nanoTime();
+            long killedAt = System.currentTimeMillis();
             assertFalse(a.alive());
             long committedByA = countItems(db, id, "replica-a");
+            long leaseEnd = leaseEnd(db, id, "replica-a");
 
-            // A's batches stay A's until their lease runs out; then B takes each over.
-            long takenAfter = awaitNotHeldBy(db, id, "replica-a", heldAtKill.keySet(), killedAt);
-            assertTrue(takenAfter >= LEASE.minus(HEARTBEAT).toMillis() - 100,
-                    "A's batches were taken " + takenAfter + " ms after the kill, before its lease could have run out");
+            // A's batches stay A's until their lease runs out (same clock: one machine); then B takes each over.
+            long takenAt = awaitTakeover(db, id, "replica-a", heldAtKill.keySet());
+            long takenAfter = takenAt - killedAt;
+            assertTrue(takenAt >= leaseEnd, "taken over at " + takenAt + ", before A's lease ended at " + leaseEnd);
+            assertTrue(takenAfter < LEASE.toMillis() + 10_000, "taken over " + takenAfter + " ms after the kill");
 
             JsonPath done = ReplicaCluster.awaitEnd(b, id, Duration.ofSeconds(40));
             assertEquals("completed", done.getString("state"), done.prettify());
@@ -95,16 +98,20 @@ class ReplicaKillIT {
             List<String> twice = putsA.keySet().stream().filter(putsB::containsKey).sorted().toList();
             assertTrue(twice.size() <= CONCURRENCY, "only A's images in flight at the kill are uploaded again: " + twice);
             System.out.printf("ReplicaKillIT: %d rows; A held batches %s at the kill (%d results committed by A); "
-                    + "taken over %d ms after the kill (lease %s); shares %s; PUTs: A %d, B %d, keys PUT twice %d%n",
-                    VALID + CORRUPT, heldAtKill, committedByA, takenAfter, LEASE, processed, putsA.size(), putsB.size(),
-                    twice.size());
+                    + "taken over %d ms after the kill, %d ms after its lease ended (lease %s); shares %s; PUTs: A %d, "
+                    + "B %d, keys PUT twice %d%n", VALID + CORRUPT, heldAtKill, committedByA, takenAfter,
+                    takenAt - leaseEnd, LEASE, processed, putsA.size(), putsB.size(), twice.size());
 
             ReplicaSharingIT.assertBucketAndRows(cluster, db, rows);
         }
     }
 
-    /** Waits until {@code worker} holds a batch with results recorded in it and more to do; returns its batches. */
-    private static Map<Long, Long> awaitBatchHalfDone(DataSource db, String jobId, String worker) throws Exception {
+    /**
+     * Waits until {@code worker} holds a batch with results recorded in it and more to do, while {@code other} has done
+     * some images too; returns the batches {@code worker} holds, with the results recorded in each.
+     */
+    private static Map<Long, Long> awaitBatchHalfDone(DataSource db, String jobId, String worker, String other)
+            throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             Map<Long, Long> held = new HashMap<>();
@@ -120,7 +127,9 @@ class ReplicaKillIT {
                     }
                 }
             }
-            if (held.values().stream().anyMatch(n -> n >= 3 && n <= 15)) {
+            if (held.values().stream().anyMatch(n -> n >= 3 && n <= 15) && countItems(db, jobId, other)
+                    + LegacyRows.count(db, "SELECT COALESCE(SUM(processed), 0) FROM migration_job_workers WHERE job_id = '"
+                            + jobId + "' AND worker_id = '" + other + "'") > 0) {
                 return held;
             }
             Thread.sleep(20);
@@ -129,26 +138,46 @@ class ReplicaKillIT {
         return null;
     }
 
-    /** Milliseconds after {@code since} at which none of {@code batches} is held by {@code worker} any more. */
-    private static long awaitNotHeldBy(DataSource db, String jobId, String worker, Set<Long> batches, long since)
-            throws Exception {
+    /** When the last lease of {@code worker}'s batches ends (Unix ms). */
+    private static long leaseEnd(DataSource db, String jobId, String worker) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT MAX(lease_expires_at) "
+                + "FROM migration_claims WHERE job_id = ? AND claimed_by = ? AND batch_no >= 0")) {
+            ps.setString(1, jobId);
+            ps.setString(2, worker);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Waits until none of {@code batches} is held by {@code worker}; returns when they were taken over: the new claim's
+     * {@code claimed_at} when the row is still there, else (already folded) the moment this was seen.
+     */
+    private static long awaitTakeover(DataSource db, String jobId, String worker, Set<Long> batches) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String marks = String.join(", ", java.util.Collections.nCopies(batches.size(), "?"));
         while (System.nanoTime() < deadline) {
-            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM "
-                    + "migration_claims WHERE job_id = ? AND claimed_by = ? AND batch_no IN (" + marks + ")")) {
+            long seenAt = System.currentTimeMillis();
+            List<String> owners = new ArrayList<>();
+            long claimedAt = Long.MAX_VALUE;
+            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT claimed_by, "
+                    + "claimed_at FROM migration_claims WHERE job_id = ? AND batch_no IN (" + marks + ")")) {
                 ps.setString(1, jobId);
-                ps.setString(2, worker);
-                int i = 3;
+                int i = 2;
                 for (Long batch : new ArrayList<>(batches)) {
                     ps.setLong(i++, batch);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) == 0) {
-                        return (System.nanoTime() - since) / 1_000_000;
+                    while (rs.next()) {
+                        owners.add(rs.getString(1));
+                        claimedAt = Math.min(claimedAt, rs.getLong(2));
                     }
                 }
+            }
+            if (!owners.contains(worker)) {
+                return owners.isEmpty() ? seenAt : claimedAt;
             }
             Thread.sleep(20);
         }
