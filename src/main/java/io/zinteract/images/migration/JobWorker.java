@@ -174,11 +174,9 @@ class JobWorker {
                 stop(job);
                 return false;
             }
-            if (job.claimLost()) {
-                return abandon(job, claim);
-            }
             if (rows.stream().allMatch(row -> done.contains(row.id()))) {
-                // Dropped first: the fold deletes the claim, and a heartbeat must not take that for a takeover.
+                // Dropped first: the fold deletes the claim, and a heartbeat must not take that for a takeover. The
+                // fold is fenced, so it goes through exactly when the claim is still ours.
                 job.drop();
                 try {
                     ledger.fold(claim, true);
@@ -186,6 +184,9 @@ class JobWorker {
                     return abandon(job, claim);
                 }
                 return true;
+            }
+            if (job.claimLost()) {
+                return abandon(job, claim);
             }
             if (job.control() != ActiveJob.Control.NONE) {
                 stop(job);
