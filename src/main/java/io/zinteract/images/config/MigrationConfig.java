@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Settings of the migration engine ({@code /api/migrate-images}). Each key's environment variable is mapped in
@@ -64,4 +65,26 @@ public interface MigrationConfig {
     /** R2 Standard storage price in USD per GB-month (10^9 bytes), for the dry run's cost estimate ({@code MIGRATION_PRICE_PER_GB_MONTH}). */
     @WithDefault("0.015")
     BigDecimal pricePerGbMonth();
+
+    /**
+     * Name of this replica in the claims it takes and in a job's {@code workers} ({@code MIGRATION_WORKER_ID}); unique
+     * among the replicas sharing a database. Default: host name, process id and a random suffix.
+     */
+    Optional<String> workerId();
+
+    /**
+     * How long a batch claimed by a replica stays its own without a heartbeat ({@code MIGRATION_LEASE}). When a replica
+     * dies, its batches wait this long before another replica takes them over; the clocks of the replicas must agree to
+     * well within it.
+     */
+    @WithDefault("PT30S")
+    Duration lease();
+
+    /** How often a replica renews the leases of its claims and checks whether its jobs were paused or ended elsewhere ({@code MIGRATION_HEARTBEAT}); at most half the lease. */
+    @WithDefault("PT5S")
+    Duration heartbeat();
+
+    /** How often a replica looks for running jobs it does not work on yet, to help with them ({@code MIGRATION_JOIN_INTERVAL}). */
+    @WithDefault("PT5S")
+    Duration joinInterval();
 }

@@ -62,6 +62,7 @@ public enum ErrorCode {
     PROVIDER_UNAVAILABLE(503, "The image provider is unavailable"),
     STORAGE_NOT_CONFIGURED(503, "The object store is not configured"),
     R2_STORAGE_DISABLED(503, "New images are not stored in R2 on this service"),
+    PRESIGNED_UPLOADS_DISABLED(503, "Presigned uploads are not available on this service"),
     DATABASE_UNAVAILABLE(503, "The database is unavailable"),
     INGEST_TIMEOUT(504, "The URL's server did not answer in time");
 

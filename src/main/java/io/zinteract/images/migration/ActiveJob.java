@@ -1,16 +1,14 @@
 package io.zinteract.images.migration;
 
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A job this process is running: its live counters and report, the images done since its last checkpoint, and
- * the control an operator asked for. Counters and report change only under this object's lock.
+ * A job this process works on: the job as last read from the database (its report holds what prepare fixed), the
+ * batch it holds right now and until when its lease is safe, and the control an operator or another replica asked
+ * for. Counters are not kept here: they live in the database ({@link JobLedger}), so several replicas count exactly.
  */
 final class ActiveJob implements JobContext {
 
@@ -19,7 +17,9 @@ final class ActiveJob implements JobContext {
         PAUSE,
         CANCEL,
         /** The process is stopping: leave everything as a crash would, to be resumed at the next start. */
-        HALT
+        HALT,
+        /** Another replica or an operator paused or ended the job: stop working on it and write nothing about it. */
+        LEAVE
     }
 
     final String id;
@@ -27,23 +27,16 @@ final class ActiveJob implements JobContext {
     final JobOptions options;
     final boolean mutating;
     final long createdAt;
-    final Long startedAt;
     final CompletableFuture<JobState> ended = new CompletableFuture<>();
 
     private final int bound;
     private final Object signal = new Object();
-    private final Set<String> doneSinceCheckpoint = new HashSet<>();
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
-    private JobReport report;
-    private String cursor;
-    private long total;
-    private long processed;
-    private long succeeded;
-    private long skipped;
-    private long failed;
-    private long bytes;
+    private volatile JobRow stored;
+    private volatile Claim claim;
+    private volatile long leaseSafeUntil;
+    private volatile boolean claimLost;
     private volatile JobState state;
-    private volatile String error;
     private volatile Control control = Control.NONE;
     private volatile boolean batchOutage;
 
@@ -53,17 +46,8 @@ final class ActiveJob implements JobContext {
         this.options = row.options();
         this.mutating = row.action().mutating(row.dryRun());
         this.createdAt = row.createdAt();
-        this.startedAt = row.startedAt();
-        this.report = row.report() == null ? new JobReport() : row.report();
-        this.cursor = row.cursor();
-        this.total = row.total();
-        this.processed = row.processed();
-        this.succeeded = row.succeeded();
-        this.skipped = row.skipped();
-        this.failed = row.failed();
-        this.bytes = row.bytes();
+        this.stored = row;
         this.state = row.state();
-        this.error = row.error();
         this.bound = bound;
     }
 
@@ -78,8 +62,8 @@ final class ActiveJob implements JobContext {
     }
 
     @Override
-    public synchronized JobReport report() {
-        return report;
+    public JobReport report() {
+        return stored.report();
     }
 
     @Override
@@ -87,19 +71,27 @@ final class ActiveJob implements JobContext {
         return attempts.merge(imageId, 1, Integer::sum);
     }
 
-    /** Tries of this image so far in this job. */
+    /** Tries of this image so far in this job, here. */
     int attempts(String imageId) {
         return attempts.getOrDefault(imageId, 0);
     }
 
+    void forget(String imageId) {
+        attempts.remove(imageId);
+    }
+
+    /**
+     * True once pause, cancel, shutdown or leave is asked for, the store failed in this batch, or the batch is no longer
+     * surely ours (taken over, or no heartbeat got through for most of a lease): start nothing new.
+     */
     @Override
     public boolean stopping() {
-        return control != Control.NONE || batchOutage;
+        return control != Control.NONE || batchOutage || claimLost();
     }
 
     @Override
-    public synchronized long bytes() {
-        return bytes;
+    public long bytes() {
+        return stored.bytes();
     }
 
     @Override
@@ -107,75 +99,69 @@ final class ActiveJob implements JobContext {
         return bound;
     }
 
-    /** Counts one image's result once: a second result for the same image since the checkpoint is ignored. */
-    synchronized void apply(ItemResult r) {
-        if (r.deferred() || !doneSinceCheckpoint.add(r.imageId())) {
-            return;
+    @Override
+    public Claim claim() {
+        return claim;
+    }
+
+    JobRow stored() {
+        return stored;
+    }
+
+    /** The job as just read from the database; its report is the one actions read and write. */
+    void stored(JobRow row) {
+        stored = row;
+    }
+
+    /** This replica now holds {@code value}; its lease is safe until {@code safeUntil} (Unix ms) without a heartbeat. */
+    void hold(Claim value, long safeUntil) {
+        claimLost = false;
+        leaseSafeUntil = safeUntil;
+        claim = value;
+    }
+
+    /** A heartbeat renewed {@code renewed}; ignored if the job moved on to another claim meanwhile. */
+    void renewed(Claim renewed, long safeUntil) {
+        if (claim == renewed) {
+            leaseSafeUntil = safeUntil;
         }
-        processed++;
-        switch (r.outcome()) {
-            case SUCCEEDED -> {
-                succeeded++;
-                bytes += r.bytes();
-            }
-            case SKIPPED -> skipped++;
-            case FAILED -> failed++;
-            default -> {
-            }
+    }
+
+    /** Another replica took {@code lost} over. */
+    void lost(Claim lost) {
+        if (claim == lost) {
+            claimLost = true;
         }
-        attempts.remove(r.imageId());
-        report.apply(action, options.dry(), r, bound);
     }
 
-    synchronized boolean done(String imageId) {
-        return doneSinceCheckpoint.contains(imageId);
+    /** True when the held claim was taken over, or its lease may run out before the next heartbeat. */
+    boolean claimLost() {
+        return claim != null && (claimLost || System.currentTimeMillis() > leaseSafeUntil);
     }
 
-    synchronized void total(long value) {
-        total = value;
-    }
-
-    synchronized long processed() {
-        return processed;
-    }
-
-    synchronized String cursor() {
-        return cursor;
-    }
-
-    /** Moves the cursor and returns the images whose items the checkpoint now includes. */
-    synchronized Set<String> advance(String newCursor) {
-        cursor = newCursor;
-        Set<String> folded = new LinkedHashSet<>(doneSinceCheckpoint);
-        doneSinceCheckpoint.clear();
-        return folded;
-    }
-
-    /**
-     * The job as it stands, with a copy of the report: images keep finishing while the copy is written out as JSON
-     * (a response, or the checkpoint).
-     */
-    synchronized JobRow snapshot(long now, JobRepository jobs) {
-        JobReport copy = jobs.read(jobs.write(report), JobReport.class);
-        return new JobRow(id, action, state, options, mutating, cursor, total, processed, succeeded, skipped, failed,
-                bytes, copy, error, createdAt, startedAt, null, now);
+    void drop() {
+        claim = null;
+        claimLost = false;
     }
 
     JobState state() {
         return state;
     }
 
-    void state(JobState value, String message) {
+    void state(JobState value) {
         state = value;
-        error = message;
     }
 
     Control control() {
         return control;
     }
 
+    /**
+     * Asks the job to stop. A halt overrides everything (the process is going); leaving never overrides what this
+     * process itself asked for, which is already stopping it.
+     */
     void request(Control value) {
-        if (control == Control.HALT) {
+        if (control == Control.HALT || (value == Control.LEAVE && control != Control.NONE)) {
             return;
         }
         control = value;

@@ -52,7 +52,7 @@ public class BackupAction implements JobAction {
     }
 
     @Override
-    public List<WorkRow> page(JobContext job, String afterId, int size) {
+    public List<WorkRow> page(JobContext job, String afterId, String throughId, int size) {
         return List.of();
     }
 

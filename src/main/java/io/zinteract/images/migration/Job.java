@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A job as the API shows it. The count of done images is named after the action ({@code migrated},
@@ -17,14 +18,17 @@ public record Job(String jobId, Action action, JobState state, boolean dryRun, J
         String startedAt, String finishedAt, String updatedAt, Throughput throughput, Long etaSeconds,
         Listing<JobError> errors, Long valid, Listing<String> missing, Listing<String> corrupted,
         Listing<String> orphaned, @JsonProperty("isValid") Boolean isValid, String cursor, JobReport report,
-        String error) {
+        List<JobLedger.Share> workers, String error) {
 
     @RegisterForReflection
     public record Throughput(double imagesPerSecond, double bytesPerSecond) {
     }
 
-    /** {@code row.report()} must be this answer's own copy: the validate lists are moved out of it. */
-    static Job of(JobRow row, Listing<JobError> errors, long nowMillis) {
+    /**
+     * {@code row.report()} must be this answer's own copy: the validate lists are moved out of it. {@code workers} is
+     * how the folded work was shared between replicas (omitted when empty).
+     */
+    static Job of(JobRow row, Listing<JobError> errors, long nowMillis, List<JobLedger.Share> workers) {
         JobReport r = row.report() == null ? new JobReport() : row.report();
         Long succeeded = row.succeeded();
         long end = row.finishedAt() != null ? row.finishedAt() : nowMillis;
@@ -51,7 +55,7 @@ public record Job(String jobId, Action action, JobState state, boolean dryRun, J
                 iso(row.startedAt()), iso(row.finishedAt()), iso(row.updatedAt()), throughput, eta, errors,
                 validate ? (r.valid == null ? 0L : r.valid) : null, validate ? orEmpty(missing) : null,
                 validate ? orEmpty(corrupted) : null, validate && row.options().scanOrphans() ? orEmpty(orphaned) : null,
-                isValid, row.cursor(), r, row.error());
+                isValid, row.cursor(), r, workers == null || workers.isEmpty() ? null : workers, row.error());
     }
 
     private static long count(Listing<?> listing) {

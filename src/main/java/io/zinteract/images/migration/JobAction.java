@@ -15,8 +15,12 @@ public interface JobAction {
     /** Counts the work and fills the report's start values; returns the job's total. Blocking, before the first batch. */
     long prepare(JobContext job);
 
-    /** The next rows after {@code afterId} ({@code null} at the start). Blocking. */
-    List<WorkRow> page(JobContext job, String afterId, int size);
+    /**
+     * The next rows after {@code afterId} ({@code null} at the start) and, unless {@code throughId} is {@code null}, up to
+     * and including {@code throughId}: a claimed batch is re-read by its bounds. Ids are compared by the database, never
+     * in Java, so the order is the database's collation on both SQLite and PostgreSQL. Blocking.
+     */
+    List<WorkRow> page(JobContext job, String afterId, String throughId, int size);
 
     /**
      * Handles one row. A mutating action commits the row's change and its {@link ItemResult} in one transaction

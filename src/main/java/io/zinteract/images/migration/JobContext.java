@@ -24,4 +24,10 @@ public interface JobContext {
 
     /** Bound on the length of report lists. */
     int listBound();
+
+    /**
+     * The batch this replica holds for the job while it processes it, which {@link JobRepository#recordItem} fences on;
+     * {@code null} outside a batch.
+     */
+    Claim claim();
 }

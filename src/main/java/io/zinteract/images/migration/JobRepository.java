@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,7 +19,7 @@ import java.util.Optional;
 public class JobRepository {
 
     static final String LOCK = "mutating";
-    private static final String COLUMNS = "id, action, state, options, active_lock, cursor_id, total, processed, succeeded, "
+    static final String COLUMNS = "id, action, state, options, active_lock, cursor_id, total, processed, succeeded, "
             + "skipped, failed, bytes, report, error, created_at, started_at, finished_at, updated_at";
     private static final String ACTIVE = "('running', 'paused', 'waiting-for-storage')";
 
@@ -116,6 +115,41 @@ public class JobRepository {
         });
     }
 
+    /**
+     * Sets the state only while the job is running or waiting for storage, and says whether it did: a replica never
+     * overwrites what another replica or an operator decided meanwhile (paused, cancelled, failed, completed).
+     */
+    public boolean transition(String id, JobState state, String error, long now) {
+        boolean end = !state.active();
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE migration_jobs SET state = ?, error = ?, updated_at = ?"
+                    + (end ? ", finished_at = ?, active_lock = NULL" : ", finished_at = NULL")
+                    + " WHERE id = ? AND state IN ('running', 'waiting-for-storage')")) {
+                int i = 0;
+                ps.setString(++i, state.wire());
+                ps.setString(++i, error);
+                ps.setLong(++i, now);
+                if (end) {
+                    ps.setLong(++i, now);
+                }
+                ps.setString(++i, id);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** The stored state of a job, read without the rest of it (every heartbeat). */
+    public Optional<JobState> state(String id) {
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT state FROM migration_jobs WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(JobState.of(rs.getString(1))) : Optional.<JobState>empty();
+                }
+            }
+        });
+    }
+
     /** Takes the lock again for a failed mutating job that is resumed; false when another job holds it. */
     public boolean relock(String id) {
         try {
@@ -136,53 +170,28 @@ public class JobRepository {
     }
 
     /**
-     * Ends a batch in one transaction: counters, report and cursor are written, and the per-image items they now
-     * include are deleted, so after a crash every item is counted either in the job row or in the items, never both.
+     * Records an image's result (and its failure, if it failed) on {@code c}, inside the caller's transaction, with the
+     * replica that produced it. Fenced: when the job's claim on the image's batch was taken over by another replica,
+     * {@link ClaimLostException} rolls the whole transaction back, so an image is never recorded twice.
      */
-    public void checkpoint(JobRow job, Collection<String> foldedItems) {
-        jdbc.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE migration_jobs SET cursor_id = ?, total = ?, "
-                    + "processed = ?, succeeded = ?, skipped = ?, failed = ?, bytes = ?, report = ?, updated_at = ? WHERE id = ?")) {
-                int i = 0;
-                ps.setString(++i, job.cursor());
-                ps.setLong(++i, job.total());
-                ps.setLong(++i, job.processed());
-                ps.setLong(++i, job.succeeded());
-                ps.setLong(++i, job.skipped());
-                ps.setLong(++i, job.failed());
-                ps.setLong(++i, job.bytes());
-                ps.setString(++i, write(job.report()));
-                ps.setLong(++i, job.updatedAt());
-                ps.setString(++i, job.id());
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM migration_job_items WHERE job_id = ? AND image_id = ?")) {
-                for (String imageId : foldedItems) {
-                    ps.setString(1, job.id());
-                    ps.setString(2, imageId);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            return null;
-        });
-    }
-
-    /** Records an image's result (and its failure, if it failed) on {@code c}, inside the caller's transaction. */
-    public void recordItem(Connection c, String jobId, ItemResult result, long now) throws SQLException {
+    public void recordItem(Connection c, JobContext job, ItemResult result, long now) throws SQLException {
+        Claim claim = job.claim();
+        if (claim != null) {
+            ClaimRepository.fence(c, claim);
+        }
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO migration_job_items (job_id, image_id, result) VALUES (?, ?, ?)")) {
-            ps.setString(1, jobId);
+                "INSERT INTO migration_job_items (job_id, image_id, result, worker_id) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, job.jobId());
             ps.setString(2, result.imageId());
             ps.setString(3, write(result));
+            ps.setString(4, claim == null ? null : claim.owner());
             ps.executeUpdate();
         }
         if (result.outcome() == ItemResult.Outcome.FAILED) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO migration_failures (job_id, image_id, error, "
                     + "attempts, failed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (job_id, image_id) DO UPDATE SET "
                     + "error = excluded.error, attempts = excluded.attempts, failed_at = excluded.failed_at")) {
-                ps.setString(1, jobId);
+                ps.setString(1, job.jobId());
                 ps.setString(2, result.imageId());
                 ps.setString(3, result.error() == null ? "failed" : result.error());
                 ps.setInt(4, Math.max(1, result.attempts()));
@@ -192,26 +201,25 @@ public class JobRepository {
         }
     }
 
-    public void recordItem(String jobId, ItemResult result, long now) {
+    public void recordItem(JobContext job, ItemResult result, long now) {
         jdbc.inTransaction(c -> {
-            recordItem(c, jobId, result, now);
+            recordItem(c, job, result, now);
             return null;
         });
     }
 
-    /** Items recorded since the job's last checkpoint. */
-    public List<ItemResult> items(String jobId) {
-        return jdbc.withConnection(c -> {
+    /**
+     * Replaces a recorded result with what happened after its commit (rollback's object delete), so that the job's
+     * report, which is folded from the stored results, tells it too.
+     */
+    public void updateItem(JobContext job, ItemResult result) {
+        jdbc.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT result FROM migration_job_items WHERE job_id = ? ORDER BY image_id")) {
-                ps.setString(1, jobId);
-                List<ItemResult> items = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        items.add(read(rs.getString(1), ItemResult.class));
-                    }
-                }
-                return items;
+                    "UPDATE migration_job_items SET result = ? WHERE job_id = ? AND image_id = ?")) {
+                ps.setString(1, write(result));
+                ps.setString(2, job.jobId());
+                ps.setString(3, result.imageId());
+                return ps.executeUpdate();
             }
         });
     }
@@ -253,7 +261,7 @@ public class JobRepository {
         });
     }
 
-    private List<JobRow> rows(PreparedStatement ps) throws SQLException {
+    List<JobRow> rows(PreparedStatement ps) throws SQLException {
         List<JobRow> rows = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -263,7 +271,7 @@ public class JobRepository {
         return rows;
     }
 
-    private JobRow map(ResultSet rs) throws SQLException {
+    JobRow map(ResultSet rs) throws SQLException {
         String report = rs.getString("report");
         return new JobRow(rs.getString("id"), Action.parse(rs.getString("action")).orElseThrow(),
                 JobState.of(rs.getString("state")), read(rs.getString("options"), JobOptions.class),

@@ -2,25 +2,17 @@ package io.zinteract.images.migration;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.MigrationConfig;
-import io.zinteract.images.db.Blocking;
-import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.db.Jdbc;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -30,35 +22,32 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs jobs in the background, one thread each, never on the event loop. A job walks its rows batch by batch; within a
- * batch at most {@code concurrency} images are in flight (Mutiny {@code merge}). After a complete batch the counters,
- * report and keyset cursor are written in one transaction (a checkpoint), so a job stopped in any way continues from
- * there with the per-image results recorded since. When the store stops answering the job waits and probes instead
- * of failing images; pause, cancel and shutdown take effect between images.
+ * The jobs this process works on, each on a thread of its own (never the event loop) running {@link JobWorker}'s loop:
+ * jobs started or resumed here, continued at start, and running jobs of other replicas that this one joins.
  */
 @ApplicationScoped
 public class JobRunner {
 
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
-    static final String ROWS = "rows";
-    static final String AFTER_ROWS = "after-rows";
 
     private final JobRepository jobs;
-    private final Map<Action, JobAction> actions = new EnumMap<>(Action.class);
-    private final R2Storage storage;
+    private final ClaimRepository claims;
+    private final JobWorker workerLoop;
     private final MigrationConfig config;
-    private final MigrationMetrics metrics;
+    private final Jdbc jdbc;
+    private final String worker;
     private final Map<String, ActiveJob> active = new ConcurrentHashMap<>();
-    private final Map<String, Long> walked = new ConcurrentHashMap<>();
     private final ExecutorService threads;
+    private volatile boolean joining;
 
-    public JobRunner(JobRepository jobs, Instance<JobAction> allActions, R2Storage storage, MigrationConfig config,
-            MigrationMetrics metrics, MeterRegistry registry) {
+    public JobRunner(JobRepository jobs, ClaimRepository claims, JobWorker workerLoop, MigrationConfig config, Jdbc jdbc,
+            WorkerId worker, MeterRegistry registry) {
         this.jobs = jobs;
-        allActions.forEach(a -> actions.put(a.action(), a));
-        this.storage = storage;
+        this.claims = claims;
+        this.workerLoop = workerLoop;
         this.config = config;
-        this.metrics = metrics;
+        this.jdbc = jdbc;
+        this.worker = worker.value();
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "migration-job-" + n.incrementAndGet());
@@ -72,14 +61,17 @@ public class JobRunner {
         }
     }
 
-    /** Starts a job whose row was just inserted, or continues one from its stored cursor and items. */
+    /**
+     * Starts working on a job whose row says it runs (just inserted, resumed, or found running by another replica).
+     * Returns the job this process already works on if there is one: the joiner and a request may race to it.
+     */
     ActiveJob launch(JobRow row) {
         ActiveJob job = new ActiveJob(row, config.listedItems());
-        if (active.putIfAbsent(job.id, job) != null) {
-            throw new IllegalStateException("job " + job.id + " is already running here");
+        ActiveJob existing = active.putIfAbsent(job.id, job);
+        if (existing != null) {
+            return existing;
         }
-        walked.put(job.id, row.processed());
-        threads.submit(() -> run(job));
+        threads.submit(() -> workerLoop.run(job, this::released));
         return job;
     }
 
@@ -92,11 +84,13 @@ public class JobRunner {
     }
 
     /**
-     * Stops every job where it stands, writing nothing more: the database then looks as after a crash (state
-     * {@code running}, results since the last checkpoint in the items table). Images in flight finish first, so no
-     * write is cut in half. Used at shutdown; the next start resumes these jobs.
+     * Stops every job where it stands and stops joining others, writing nothing about the jobs: the database then
+     * looks as after a crash (state {@code running}, results since the last fold in the items table), except that this
+     * replica's claims are released so that another replica, or the next start, continues them at once. Images in
+     * flight finish first, so no write is cut in half. Used at shutdown.
      */
     public void halt() {
+        joining = false;
         List<ActiveJob> running = List.copyOf(active.values());
         running.forEach(job -> job.request(ActiveJob.Control.HALT));
         for (ActiveJob job : running) {
@@ -111,8 +105,15 @@ public class JobRunner {
         }
     }
 
-    /** Continues the jobs a stopped process left running or waiting; called at start. Returns their ids. */
+    /**
+     * Continues the jobs a stopped process left running or waiting, then joins running jobs from now on; called at
+     * start. Returns the ids of the jobs continued.
+     */
     public List<String> resumeInterrupted() {
+        if (!jdbc.postgresql()) {
+            // SQLite belongs to this one process: any claim left is a dead predecessor's and need not wait for its lease.
+            claims.releaseAll();
+        }
         List<String> resumed = new ArrayList<>();
         for (JobRow row : jobs.findInterrupted()) {
             if (active.containsKey(row.id())) {
@@ -120,11 +121,25 @@ public class JobRunner {
             }
             LOG.infof("Resuming %s job %s from cursor %s (%d of %d done)", row.action().wire(), row.id(),
                     row.cursor(), row.processed(), row.total());
-            jobs.updateState(row.id(), JobState.RUNNING, null, System.currentTimeMillis());
+            jobs.transition(row.id(), JobState.RUNNING, null, System.currentTimeMillis());
             launch(withState(row, JobState.RUNNING));
             resumed.add(row.id());
         }
+        joining = true;
         return resumed;
+    }
+
+    /** Helps with the running jobs this replica does not work on yet (started or resumed by another replica). */
+    void joinRunning() {
+        if (!joining) {
+            return;
+        }
+        for (JobRow row : jobs.findInterrupted()) {
+            if (joining && !active.containsKey(row.id())) {
+                LOG.infof("Joining %s job %s as %s", row.action().wire(), row.id(), worker);
+                launch(row);
+            }
+        }
     }
 
     static JobRow withState(JobRow r, JobState state) {
@@ -139,235 +154,8 @@ public class JobRunner {
         threads.shutdownNow();
     }
 
-    private void run(ActiveJob job) {
-        JobAction action = actions.get(job.action);
-        try {
-            if (job.report().phase == null) {
-                long total = action.prepare(job);
-                job.total(total);
-                job.report().phase = ROWS;
-                checkpoint(job, null);
-            } else {
-                // Results committed after the last checkpoint: count them once and do not do those images again.
-                jobs.items(job.id).forEach(job::apply);
-            }
-            if (ROWS.equals(job.report().phase) && !walkRows(job, action)) {
-                return;
-            }
-            if (!afterRows(job, action)) {
-                return;
-            }
-            end(job, JobState.COMPLETED, null);
-        } catch (Throwable e) {
-            LOG.errorf(e, "Job %s failed", job.id);
-            end(job, JobState.FAILED, StorageFailures.message(e));
-        }
-    }
-
-    /** Returns false when the job stopped (pause, cancel, halt, outage that lasted too long). */
-    private boolean walkRows(ActiveJob job, JobAction action) {
-        int batchSize = job.options.batchSize();
-        int timeouts = 0;
-        while (true) {
-            if (job.control() != ActiveJob.Control.NONE) {
-                stop(job);
-                return false;
-            }
-            int size = batchSize;
-            if (job.options.limit() != null) {
-                long left = job.options.limit() - job.processed();
-                if (left <= 0) {
-                    break;
-                }
-                size = (int) Math.min(size, left);
-            }
-            List<WorkRow> page = action.page(job, job.cursor(), size);
-            if (page.isEmpty()) {
-                break;
-            }
-            boolean timedOut = !runBatch(job, action, page);
-            if (job.control() == ActiveJob.Control.HALT) {
-                stop(job);
-                return false;
-            }
-            if (page.stream().allMatch(row -> job.done(row.id()))) {
-                checkpoint(job, page.get(page.size() - 1).id());
-                timeouts = 0;
-                continue;
-            }
-            if (job.control() != ActiveJob.Control.NONE) {
-                stop(job);
-                return false;
-            }
-            if (timedOut && ++timeouts >= config.maxAttempts()) {
-                throw new IllegalStateException("a batch timed out " + timeouts + " times (limit "
-                        + config.batchTimeout() + "); resume the job to try again");
-            }
-            if (!waitForStorage(job)) {
-                return false;
-            }
-        }
-        job.report().phase = AFTER_ROWS;
-        checkpoint(job, job.cursor());
-        return true;
-    }
-
-    private boolean afterRows(ActiveJob job, JobAction action) {
-        while (true) {
-            if (job.control() != ActiveJob.Control.NONE) {
-                stop(job);
-                return false;
-            }
-            try {
-                action.afterRows(job);
-                checkpoint(job, job.cursor());
-                return true;
-            } catch (RuntimeException e) {
-                if (!StorageFailures.outage(e)) {
-                    throw e;
-                }
-                LOG.warnf("Job %s: store unavailable after the rows (%s)", job.id, StorageFailures.message(e));
-                job.batchOutage(true);
-                if (!waitForStorage(job)) {
-                    return false;
-                }
-            }
-        }
-    }
-
-    /** Runs one batch with bounded concurrency; returns false when it ran out of time. */
-    private boolean runBatch(ActiveJob job, JobAction action, List<WorkRow> page) {
-        job.batchOutage(false);
-        long base = walked.getOrDefault(job.id, 0L);
-        int concurrency = job.options.concurrency();
-        CompletableFuture<List<Boolean>> batch = Multi.createFrom().range(0, page.size())
-                .onItem().transformToUni(i -> processOne(job, action, page.get(i), base + i))
-                .merge(concurrency)
-                .collect().asList()
-                .ifNoItem().after(config.batchTimeout()).fail()
-                .subscribeAsCompletionStage();
-        try {
-            batch.get();
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            batch.cancel(true);
-            job.request(ActiveJob.Control.HALT);
-            return true;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof io.smallrye.mutiny.TimeoutException) {
-                LOG.warnf("Job %s: a batch took longer than %s", job.id, config.batchTimeout());
-                job.batchOutage(true);
-                return false;
-            }
-            throw new IllegalStateException(StorageFailures.message(e.getCause()), e.getCause());
-        }
-    }
-
-    private Uni<Boolean> processOne(ActiveJob job, JobAction action, WorkRow row, long ordinal) {
-        return Uni.createFrom().deferred(() -> {
-            if (job.done(row.id())) {
-                return Uni.createFrom().<JobAction.Processed>nullItem();
-            }
-            if (job.stopping()) {
-                return Uni.createFrom().item(new JobAction.Processed(ItemResult.deferred(row.id()), false));
-            }
-            return action.process(job, row, ordinal);
-        }).onFailure().recoverWithItem(failure -> {
-            if (StorageFailures.outage(failure)) {
-                if (!job.batchOutage()) {
-                    LOG.warnf("Job %s: store unavailable (%s); waiting for it", job.id, StorageFailures.message(failure));
-                }
-                job.batchOutage(true);
-                return new JobAction.Processed(ItemResult.deferred(row.id()), false);
-            }
-            if (StorageFailures.fatal(failure)) {
-                // Credentials or configuration: every image would fail the same way, so the job stops instead.
-                throw new IllegalStateException(StorageFailures.message(failure), failure);
-            }
-            LOG.warnf(failure, "Job %s: image %s failed", job.id, row.id());
-            return new JobAction.Processed(ItemResult.failed(row.id(), Math.max(1, job.attempts(row.id())),
-                    StorageFailures.message(failure)), false);
-        }).call(processed -> {
-            if (processed == null || processed.result().deferred()) {
-                return Uni.createFrom().voidItem();
-            }
-            if (processed.committed()) {
-                return Uni.createFrom().voidItem();
-            }
-            return Blocking.run(() -> jobs.recordItem(job.id, processed.result(), System.currentTimeMillis()));
-        }).invoke(processed -> {
-            if (processed != null) {
-                job.apply(processed.result());
-                metrics.record(job.action, job.options.dry(), processed.result());
-            }
-        }).replaceWith(Boolean.TRUE);
-    }
-
-    /** Waits until the store answers a probe; returns false when the job stopped meanwhile. */
-    private boolean waitForStorage(ActiveJob job) {
-        job.state(JobState.WAITING_FOR_STORAGE, null);
-        jobs.updateState(job.id, JobState.WAITING_FOR_STORAGE, null, System.currentTimeMillis());
-        long deadline = System.currentTimeMillis() + config.storageWaitLimit().toMillis();
-        Duration probeTimeout = config.probeTimeout();
-        while (true) {
-            if (!job.sleep(config.probeInterval())) {
-                stop(job);
-                return false;
-            }
-            try {
-                storage.ping(probeTimeout).await().atMost(probeTimeout.plusSeconds(1));
-                LOG.infof("Job %s: the store answers again; continuing", job.id);
-                job.state(JobState.RUNNING, null);
-                jobs.updateState(job.id, JobState.RUNNING, null, System.currentTimeMillis());
-                return true;
-            } catch (RuntimeException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    end(job, JobState.FAILED, "the object store did not answer for " + config.storageWaitLimit()
-                            + ": " + StorageFailures.message(e));
-                    return false;
-                }
-            }
-        }
-    }
-
-    private void checkpoint(ActiveJob job, String cursor) {
-        Set<String> folded = job.advance(cursor);
-        JobRow row = job.snapshot(System.currentTimeMillis(), jobs);
-        jobs.checkpoint(row, folded);
-        walked.put(job.id, row.processed());
-    }
-
-    /** Acts on the control that stopped the job. */
-    private void stop(ActiveJob job) {
-        switch (job.control()) {
-            case PAUSE -> {
-                job.state(JobState.PAUSED, null);
-                jobs.updateState(job.id, JobState.PAUSED, null, System.currentTimeMillis());
-                release(job, JobState.PAUSED);
-            }
-            case CANCEL -> end(job, JobState.CANCELLED, null);
-            default -> release(job, job.state());
-        }
-    }
-
-    private void end(ActiveJob job, JobState state, String error) {
-        try {
-            jobs.updateState(job.id, state, error, System.currentTimeMillis());
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Job %s: could not record state %s", job.id, state.wire());
-        }
-        job.state(state, error);
-        LOG.infof("Job %s (%s) %s", job.id, job.action.wire(), state.wire());
-        if (job.mutating) {
-            metrics.refreshRemaining();
-        }
-        release(job, state);
-    }
-
-    private void release(ActiveJob job, JobState state) {
+    /** Forgets a job this process stopped working on, before anyone waiting for its end hears of it. */
+    private void released(ActiveJob job) {
         active.remove(job.id, job);
-        walked.remove(job.id);
-        job.ended.complete(state);
     }
 }

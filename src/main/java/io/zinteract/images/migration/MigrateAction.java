@@ -12,6 +12,7 @@ import io.zinteract.images.storage.ObjectHead;
 import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.PutObject;
 import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.storage.StorageClassPolicy;
 import io.zinteract.images.storage.StorageException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -45,9 +46,10 @@ public class MigrateAction implements JobAction {
     private final ServiceConfig service;
     private final MigrationConfig config;
     private final MigrationMetrics metrics;
+    private final StorageClassPolicy classes;
 
     public MigrateAction(MigrationRepository images, JobRepository jobs, Jdbc jdbc, R2Storage storage, ObjectKeys keys,
-            ServiceConfig service, MigrationConfig config, MigrationMetrics metrics) {
+            ServiceConfig service, MigrationConfig config, MigrationMetrics metrics, StorageClassPolicy classes) {
         this.images = images;
         this.jobs = jobs;
         this.jdbc = jdbc;
@@ -56,6 +58,7 @@ public class MigrateAction implements JobAction {
         this.service = service;
         this.config = config;
         this.metrics = metrics;
+        this.classes = classes;
     }
 
     @Override
@@ -75,8 +78,8 @@ public class MigrateAction implements JobAction {
     }
 
     @Override
-    public List<WorkRow> page(JobContext job, String afterId, int size) {
-        return images.page(MigrationRepository.PENDING, List.of(), job.options().imageIds(), afterId, size);
+    public List<WorkRow> page(JobContext job, String afterId, String throughId, int size) {
+        return images.page(MigrationRepository.PENDING, List.of(), job.options().imageIds(), afterId, throughId, size);
     }
 
     @Override
@@ -122,17 +125,17 @@ public class MigrateAction implements JobAction {
 
     /** An image read and checked; exactly one of skip, invalid or the payload is set. */
     record Candidate(String id, String skip, String invalid, String base64, byte[] bytes, ImageType type, String key,
-            String sha256, byte[] md5, String note) {
+            String sha256, byte[] md5, String note, String storageClass) {
     }
 
     private Candidate read(WorkRow row) {
         Optional<MigrationRepository.StoredData> stored = images.imageData(row.id());
         if (stored.isEmpty()) {
-            return new Candidate(row.id(), "the row was deleted meanwhile", null, null, null, null, null, null, null, null);
+            return new Candidate(row.id(), "the row was deleted meanwhile", null, null, null, null, null, null, null, null, null);
         }
         String base64 = stored.get().imageData();
         if (stored.get().r2Key() != null || base64 == null || base64.isEmpty()) {
-            return new Candidate(row.id(), "the row was migrated or emptied meanwhile", null, null, null, null, null, null, null, null);
+            return new Candidate(row.id(), "the row was migrated or emptied meanwhile", null, null, null, null, null, null, null, null, null);
         }
         Optional<byte[]> decoded = ImageBytes.decodeBase64(base64);
         if (decoded.isEmpty()) {
@@ -155,11 +158,12 @@ public class MigrateAction implements JobAction {
             note = "image_mime_type says " + row.imageMimeType() + "; the content is " + type.mimeType();
         }
         String key = keys.forImage(row.personaId(), row.id(), type.extension());
-        return new Candidate(row.id(), null, null, base64, bytes, type, key, ImageBytes.sha256Hex(bytes), ImageBytes.md5(bytes), note);
+        return new Candidate(row.id(), null, null, base64, bytes, type, key, ImageBytes.sha256Hex(bytes), ImageBytes.md5(bytes), note,
+                classes.storageClassFor(row.createdAt() == null ? 0 : row.createdAt()));
     }
 
     private static Candidate invalid(WorkRow row, String reason) {
-        return new Candidate(row.id(), null, reason, null, null, null, null, null, null, null);
+        return new Candidate(row.id(), null, reason, null, null, null, null, null, null, null, null);
     }
 
     record Verified(String etag, String problem, int attempts) {
@@ -171,15 +175,15 @@ public class MigrateAction implements JobAction {
         String md5Base64 = Base64.getEncoder().encodeToString(c.md5());
         String md5Hex = HexFormat.of().formatHex(c.md5());
         PutObject object = new PutObject(c.key(), c.bytes(), c.type().mimeType(), md5Base64,
-                Map.of("image-id", c.id(), "sha256", c.sha256()), null);
+                Map.of("image-id", c.id(), "sha256", c.sha256()), c.storageClass());
         return storage.put(object)
                 .chain(() -> storage.head(c.key()))
-                .map(head -> problem(head, c.bytes().length, md5Hex))
+                .map(head -> problem(head, c.bytes().length, storage.etagIsMd5() ? md5Hex : null))
                 .onFailure(e -> e instanceof StorageException s && !s.transientFailure() && !StorageFailures.fatal(e))
                 .recoverWithItem(e -> StorageFailures.message(e))
                 .chain(problem -> {
                     if (problem == null) {
-                        return Uni.createFrom().item(new Verified(md5Hex, null, attempt));
+                        return Uni.createFrom().item(new Verified(storage.etagIsMd5() ? md5Hex : null, null, attempt));
                     }
                     if (attempt < config.maxAttempts()) {
                         LOG.warnf("Image %s: %s; uploading again (attempt %d)", c.id(), problem, attempt + 1);
@@ -196,7 +200,8 @@ public class MigrateAction implements JobAction {
         if (head.get().size() != size) {
             return "the stored object has " + head.get().size() + " bytes, not " + size;
         }
-        if (head.get().etag() == null || !head.get().etag().equalsIgnoreCase(md5Hex)) {
+        // With SSE-C the store hashes the ciphertext, so the ETag says nothing; Content-MD5 was checked on the PUT.
+        if (md5Hex != null && (head.get().etag() == null || !head.get().etag().equalsIgnoreCase(md5Hex))) {
             return "the stored object's ETag " + head.get().etag() + " is not the MD5 " + md5Hex;
         }
         return null;
@@ -208,13 +213,13 @@ public class MigrateAction implements JobAction {
         return Blocking.call(() -> jdbc.inTransaction(tx -> {
             long now = System.currentTimeMillis();
             MigrationRepository.Migrated m = new MigrationRepository.Migrated(id, c.base64(), c.key(), verified.etag(),
-                    c.sha256(), c.bytes().length, c.type().mimeType(), storage.publicUrl(c.key()).orElse(null), retain,
+                    c.sha256(), c.bytes().length, c.type().mimeType(), c.storageClass(), storage.publicUrl(c.key()).orElse(null), retain,
                     Instant.ofEpochMilli(now).getEpochSecond());
             ItemResult result = images.completeMigration(tx, m)
                     ? ItemResult.succeeded(id, c.bytes().length, retain ? 0 : c.base64().length(), verified.attempts(),
                             retain ? "retained" : null, c.key(), c.note())
                     : ItemResult.skipped(id, "changed", "the row changed while its object was uploaded; left as it is");
-            jobs.recordItem(tx, job.jobId(), result, now);
+            jobs.recordItem(tx, job, result, now);
             return result;
         })).call(result -> result.outcome() == ItemResult.Outcome.SKIPPED ? dropOrphan(id, c.key())
                 : Uni.createFrom().voidItem())
@@ -233,7 +238,7 @@ public class MigrateAction implements JobAction {
     private Uni<Processed> commitFailure(JobContext job, ItemResult failed) {
         return Blocking.call(() -> jdbc.inTransaction(tx -> {
             images.markFailed(tx, failed.imageId());
-            jobs.recordItem(tx, job.jobId(), failed, System.currentTimeMillis());
+            jobs.recordItem(tx, job, failed, System.currentTimeMillis());
             return new Processed(failed, true);
         }));
     }

@@ -20,11 +20,14 @@ public class MigrationLifecycle {
     private static final Logger LOG = Logger.getLogger(MigrationLifecycle.class);
 
     private final JobRunner runner;
+    private final ReplicaCoordinator coordinator;
     private final MigrationMetrics metrics;
     private final MigrationConfig config;
 
-    public MigrationLifecycle(JobRunner runner, MigrationMetrics metrics, MigrationConfig config) {
+    public MigrationLifecycle(JobRunner runner, ReplicaCoordinator coordinator, MigrationMetrics metrics,
+            MigrationConfig config) {
         this.runner = runner;
+        this.coordinator = coordinator;
         this.metrics = metrics;
         this.config = config;
     }
@@ -41,6 +44,8 @@ public class MigrationLifecycle {
                 LOG.infof("Resumed %d interrupted migration job(s): %s", resumed.size(), resumed);
             }
         }
+        // Heartbeats for the claims of jobs this replica works on; joining others' jobs only after resuming is on.
+        coordinator.start();
         // A table scan: measured off the start path.
         Infrastructure.getDefaultWorkerPool().execute(metrics::refreshRemaining);
     }
@@ -61,10 +66,18 @@ public class MigrationLifecycle {
         }
         for (var d : java.util.Map.of("MIGRATION_BATCH_TIMEOUT", c.batchTimeout(), "MIGRATION_PROBE_INTERVAL",
                 c.probeInterval(), "MIGRATION_PROBE_TIMEOUT", c.probeTimeout(), "MIGRATION_STORAGE_WAIT_LIMIT",
-                c.storageWaitLimit(), "MIGRATION_EVENTS_INTERVAL", c.eventsInterval()).entrySet()) {
+                c.storageWaitLimit(), "MIGRATION_EVENTS_INTERVAL", c.eventsInterval(), "MIGRATION_LEASE", c.lease(),
+                "MIGRATION_HEARTBEAT", c.heartbeat(), "MIGRATION_JOIN_INTERVAL", c.joinInterval()).entrySet()) {
             if (d.getValue().isNegative() || d.getValue().isZero()) {
                 return d.getKey() + " must be a positive duration such as PT5S";
             }
+        }
+        if (c.heartbeat().multipliedBy(2).compareTo(c.lease()) > 0) {
+            // One late heartbeat must not cost a live replica its batches.
+            return "MIGRATION_HEARTBEAT must be at most half of MIGRATION_LEASE";
+        }
+        if (c.workerId().filter(id -> !id.isBlank() && !id.trim().matches("[A-Za-z0-9._:-]{1,100}")).isPresent()) {
+            return "MIGRATION_WORKER_ID must be 1 to 100 letters, digits, '.', '_', ':' or '-'";
         }
         if (c.purgeOlderThanDays() < 0) {
             return "MIGRATION_PURGE_OLDER_THAN_DAYS must be 0 or more";
@@ -76,6 +89,8 @@ public class MigrationLifecycle {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        // Heartbeats go on while the images in flight finish, so no batch is taken over from under them.
         runner.halt();
+        coordinator.stop();
     }
 }

@@ -22,6 +22,7 @@ public class MigrationMetrics {
     private final MigrationRepository images;
     private final Counter bytesUploaded;
     private final Timer upload;
+    private final Counter takenOver;
     private final AtomicLong base64Remaining = new AtomicLong();
 
     public MigrationMetrics(MeterRegistry registry, MigrationRepository images) {
@@ -32,6 +33,8 @@ public class MigrationMetrics {
         this.upload = Timer.builder("migration.upload.duration")
                 .description("Time to upload one image and verify it with a HEAD, retries included")
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+        this.takenOver = Counter.builder("migration.claims.taken.over")
+                .description("Batches this replica took over from a replica whose lease had expired").register(registry);
         Gauge.builder("migration.base64.bytes.remaining", base64Remaining, AtomicLong::get).baseUnit("bytes")
                 .description("Characters of base64 image data still stored in the database").register(registry);
     }
@@ -44,6 +47,10 @@ public class MigrationMetrics {
         if (action == Action.MIGRATE && result.outcome() == ItemResult.Outcome.SUCCEEDED) {
             bytesUploaded.increment(result.bytes());
         }
+    }
+
+    void takenOver() {
+        takenOver.increment();
     }
 
     Timer uploadTimer() {

@@ -34,7 +34,7 @@ public class MigrationRepository {
     /** Spelled out because {@code NOT EXTERNAL} is NULL, not true, for a NULL image_url. */
     private static final String NOT_EXTERNAL = "(image_url IS NULL OR NOT " + EXTERNAL + ")";
     private static final String WORK_COLUMNS = "id, persona_id, image_mime_type, image_url, r2_key, "
-            + "COALESCE(length(image_data), 0) AS base64_length, size_bytes, sha256, etag, migrated_at, content_type";
+            + "COALESCE(length(image_data), 0) AS base64_length, size_bytes, sha256, etag, migrated_at, content_type, created_at";
 
     private final Jdbc jdbc;
 
@@ -107,12 +107,20 @@ public class MigrationRepository {
         return scope;
     }
 
-    /** Up to {@code limit} rows after {@code afterId} that match {@code condition}, in id order. */
+    /**
+     * Up to {@code limit} rows after {@code afterId} (and through {@code throughId}, unless null) that match
+     * {@code condition}, in id order.
+     */
     public List<WorkRow> page(String condition, List<Object> conditionArgs, List<String> imageIds, String afterId,
-            int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + WORK_COLUMNS + " FROM images WHERE id > ? AND ").append(condition);
+            String throughId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + WORK_COLUMNS + " FROM images WHERE id > ? AND ");
         List<Object> args = new ArrayList<>();
         args.add(afterId == null ? "" : afterId);
+        if (throughId != null) {
+            sql.append("id <= ? AND ");
+            args.add(throughId);
+        }
+        sql.append(condition);
         args.addAll(conditionArgs);
         restrict(sql, args, imageIds);
         sql.append(" ORDER BY id LIMIT ?");
@@ -126,7 +134,8 @@ public class MigrationRepository {
                         rows.add(new WorkRow(rs.getString("id"), rs.getString("persona_id"),
                                 rs.getString("image_mime_type"), rs.getString("image_url"), rs.getString("r2_key"),
                                 rs.getLong("base64_length"), nullableLong(rs, "size_bytes"), rs.getString("sha256"),
-                                rs.getString("etag"), nullableLong(rs, "migrated_at"), rs.getString("content_type")));
+                                rs.getString("etag"), nullableLong(rs, "migrated_at"), rs.getString("content_type"),
+                                nullableLong(rs, "created_at")));
                     }
                 }
                 return rows;
@@ -155,7 +164,7 @@ public class MigrationRepository {
      */
     public boolean completeMigration(Connection c, Migrated m) throws SQLException {
         String sql = "UPDATE images SET r2_key = ?, etag = ?, sha256 = ?, size_bytes = ?, content_type = ?, "
-                + "storage_class = 'STANDARD', migration_status = 'completed', migrated_at = ?, updated_at = ?"
+                + "storage_class = ?, migration_status = 'completed', migrated_at = ?, updated_at = ?"
                 + (m.publicUrl() != null ? ", original_image_url = COALESCE(image_url, ''), image_url = ?" : "")
                 + (m.retainBase64() ? "" : ", image_data = NULL")
                 + " WHERE id = ? AND r2_key IS NULL AND image_data = ?";
@@ -166,6 +175,7 @@ public class MigrationRepository {
             ps.setString(++i, m.sha256());
             ps.setLong(++i, m.size());
             ps.setString(++i, m.contentType());
+            ps.setString(++i, m.storageClass());
             ps.setLong(++i, m.nowSeconds());
             ps.setLong(++i, m.nowSeconds());
             if (m.publicUrl() != null) {
@@ -178,7 +188,7 @@ public class MigrationRepository {
     }
 
     public record Migrated(String id, String base64, String key, String etag, String sha256, long size,
-            String contentType, String publicUrl, boolean retainBase64, long nowSeconds) {
+            String contentType, String storageClass, String publicUrl, boolean retainBase64, long nowSeconds) {
     }
 
     /** Marks a row whose base64 cannot be migrated, so the legacy status column tells it too. */

@@ -28,6 +28,7 @@ public class MigrationService {
     private final MigrationRequests requests;
     private final JobRepository jobs;
     private final JobRunner runner;
+    private final JobLedger ledger;
     private final MigrationRepository images;
     private final R2Storage storage;
     private final ServiceConfig service;
@@ -35,12 +36,14 @@ public class MigrationService {
     private final MigrationMetrics metrics;
     private final String dbKind;
 
-    public MigrationService(MigrationRequests requests, JobRepository jobs, JobRunner runner, MigrationRepository images,
+    public MigrationService(MigrationRequests requests, JobRepository jobs, JobRunner runner, JobLedger ledger,
+            MigrationRepository images,
             R2Storage storage, ServiceConfig service, MigrationConfig config, MigrationMetrics metrics,
             @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
         this.requests = requests;
         this.jobs = jobs;
         this.runner = runner;
+        this.ledger = ledger;
         this.images = images;
         this.storage = storage;
         this.service = service;
@@ -190,11 +193,14 @@ public class MigrationService {
     }
 
     private Uni<Job> view(String id) {
-        return Blocking.call(() -> {
-            long now = System.currentTimeMillis();
-            JobRow row = runner.active(id).map(job -> job.snapshot(now, jobs)).orElseGet(() -> find(id));
-            return Job.of(row, jobs.failures(id, config.listedItems()), now);
-        });
+        return Blocking.call(() -> show(ledger.live(id).orElseThrow(
+                () -> new ApiException(ErrorCode.JOB_NOT_FOUND, "no job with id " + id))));
+    }
+
+    /** A job as the API shows it, whichever replicas work on it: from the database, never from one process's memory. */
+    private Job show(JobRow row) {
+        return Job.of(row, jobs.failures(row.id(), config.listedItems()), System.currentTimeMillis(),
+                ledger.shares(row.id()));
     }
 
     /**
@@ -220,12 +226,9 @@ public class MigrationService {
                                 storage.endpoint().orElse(null), StorageFailures.message(e)));
         Uni<Map<String, Long>> counts = Blocking.call(images::counts);
         Uni<Job[]> latest = Blocking.call(() -> {
-            long now = System.currentTimeMillis();
-            Job current = current().map(job -> job.snapshot(now, jobs))
-                    .or(() -> jobs.findLatest(true))
-                    .map(row -> Job.of(row, jobs.failures(row.id(), config.listedItems()), now)).orElse(null);
-            Job last = jobs.findLatestEnded().map(row -> Job.of(row, jobs.failures(row.id(), config.listedItems()), now))
-                    .orElse(null);
+            Job current = current().map(job -> job.id).or(() -> jobs.findLatest(true).map(JobRow::id))
+                    .flatMap(ledger::live).map(this::show).orElse(null);
+            Job last = jobs.findLatestEnded().map(this::show).orElse(null);
             return new Job[] { current, last };
         });
         return Uni.combine().all().unis(r2, counts, latest).with((store, all, jobsNow) -> {

@@ -55,8 +55,8 @@ public class PurgeAction implements JobAction {
     }
 
     @Override
-    public List<WorkRow> page(JobContext job, String afterId, int size) {
-        return images.page(CONDITION, List.of(job.report().cutoff), job.options().imageIds(), afterId, size);
+    public List<WorkRow> page(JobContext job, String afterId, String throughId, int size) {
+        return images.page(CONDITION, List.of(job.report().cutoff), job.options().imageIds(), afterId, throughId, size);
     }
 
     @Override
@@ -106,7 +106,7 @@ public class PurgeAction implements JobAction {
             ItemResult result = images.purge(tx, row.id(), row.r2Key(), base64, Instant.ofEpochMilli(now).getEpochSecond())
                     ? ItemResult.succeeded(row.id(), reclaimed, reclaimed, attempt, null, row.r2Key(), null)
                     : ItemResult.skipped(row.id(), "changed", "the row changed meanwhile");
-            jobs.recordItem(tx, job.jobId(), result, now);
+            jobs.recordItem(tx, job, result, now);
             return new Processed(result, true);
         }));
     }

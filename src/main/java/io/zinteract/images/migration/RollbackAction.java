@@ -48,8 +48,8 @@ public class RollbackAction implements JobAction {
     }
 
     @Override
-    public List<WorkRow> page(JobContext job, String afterId, int size) {
-        return images.page(MigrationRepository.IN_R2, List.of(), job.options().imageIds(), afterId, size);
+    public List<WorkRow> page(JobContext job, String afterId, String throughId, int size) {
+        return images.page(MigrationRepository.IN_R2, List.of(), job.options().imageIds(), afterId, throughId, size);
     }
 
     @Override
@@ -102,10 +102,11 @@ public class RollbackAction implements JobAction {
             ItemResult result = changed
                     ? ItemResult.succeeded(row.id(), bytes.length, 0, attempt, kind, row.r2Key(), null)
                     : ItemResult.skipped(row.id(), "changed", "the row no longer points at " + row.r2Key());
-            jobs.recordItem(tx, job.jobId(), result, now);
+            jobs.recordItem(tx, job, result, now);
             return result;
         })).chain(result -> result.outcome() == ItemResult.Outcome.SUCCEEDED && job.options().deleteObjects()
-                ? deleteObject(result) : Uni.createFrom().item(result))
+                ? deleteObject(result).call(noted -> Blocking.run(() -> jobs.updateItem(job, noted)))
+                : Uni.createFrom().item(result))
                 .map(result -> new Processed(result, true));
     }
 

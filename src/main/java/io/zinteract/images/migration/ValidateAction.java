@@ -56,8 +56,8 @@ public class ValidateAction implements JobAction {
     }
 
     @Override
-    public List<WorkRow> page(JobContext job, String afterId, int size) {
-        return images.page(MigrationRepository.IN_R2, List.of(), job.options().imageIds(), afterId, size);
+    public List<WorkRow> page(JobContext job, String afterId, String throughId, int size) {
+        return images.page(MigrationRepository.IN_R2, List.of(), job.options().imageIds(), afterId, throughId, size);
     }
 
     @Override

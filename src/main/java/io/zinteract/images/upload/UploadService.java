@@ -217,6 +217,11 @@ public class UploadService {
             throw new ApiException(ErrorCode.R2_STORAGE_DISABLED, "presigned uploads go to R2, and this service "
                     + "stores new images in the database (ENABLE_R2_STORAGE=false); use POST /api/images");
         }
+        if (storage.sseC()) {
+            // A browser cannot send the customer key, so its PUT would store plaintext beside encrypted images.
+            throw new ApiException(ErrorCode.PRESIGNED_UPLOADS_DISABLED, "presigned uploads cannot carry the SSE-C key "
+                    + "(R2_SSE_C_KEY is set); use POST /api/images");
+        }
         if (r == null) {
             throw new ApiException(ErrorCode.MISSING_FIELD, "a JSON body is required");
         }

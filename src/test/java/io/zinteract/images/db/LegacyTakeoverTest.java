@@ -34,7 +34,7 @@ class LegacyTakeoverTest {
                 "SELECT version, type, success FROM flyway_schema_history ORDER BY installed_rank");
         assertEquals("0", history.get(0).get("version"));
         assertEquals("BASELINE", history.get(0).get("type"));
-        assertEquals(List.of("0", "1", "2", "3", "4", "5"), history.stream().map(r -> String.valueOf(r.get("version"))).toList());
+        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6"), history.stream().map(r -> String.valueOf(r.get("version"))).toList());
         assertTrue(history.stream().allMatch(r -> ((Number) r.get("success")).intValue() == 1));
 
         List<String> columns = Db.rows("SELECT name FROM pragma_table_info('images') ORDER BY cid").stream()

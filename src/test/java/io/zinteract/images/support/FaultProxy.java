@@ -3,11 +3,17 @@ package io.zinteract.images.support;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +40,7 @@ public final class FaultProxy implements AutoCloseable {
     private volatile boolean cut;
     private final AtomicInteger forwarded = new AtomicInteger();
     private final AtomicInteger injected = new AtomicInteger();
+    private final Map<String, AtomicInteger> puts = new ConcurrentHashMap<>();
 
     public FaultProxy(int targetPort) {
         this.targetPort = targetPort;
@@ -100,6 +107,16 @@ public final class FaultProxy implements AutoCloseable {
         return injected.get();
     }
 
+    /**
+     * PUT requests passed on to the S3 server, per object key (the path after the bucket): how often each object was
+     * uploaded through this proxy, whatever the service says it did.
+     */
+    public Map<String, Integer> forwardedPuts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        puts.forEach((key, n) -> counts.put(key, n.get()));
+        return counts;
+    }
+
     private void handle(HttpServerRequest request) {
         request.pause();
         if (latencyMillis > 0) {
@@ -128,6 +145,13 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private void forward(HttpServerRequest request) {
+        if (request.method() == HttpMethod.PUT) {
+            // Path-style: /bucket/key. Multipart parts carry a query and are counted under the same key.
+            String path = request.path();
+            int slash = path.indexOf('/', 1);
+            String key = slash < 0 ? path : URLDecoder.decode(path.substring(slash + 1), StandardCharsets.UTF_8);
+            puts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        }
         String host = request.getHeader("Host");
         String hostName = host == null ? "127.0.0.1" : host.replaceAll(":\\d+$", "");
         int hostPort = host != null && host.matches(".*:\\d+$") ? Integer.parseInt(host.replaceAll("^.*:", "")) : 80;

@@ -1,0 +1,199 @@
+package io.zinteract.images.migration;
+
+import io.restassured.path.json.JsonPath;
+import io.zinteract.images.support.ServiceProcess;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * One of two replicas is killed with SIGKILL in the middle of a batch: the other takes its batches over once their
+ * lease has run out (not before), and the job ends with every image migrated once and nothing lost. The only images
+ * uploaded twice are the ones the dead replica had in flight (PUT done, row not yet committed): at most its
+ * concurrency, and always once by each replica.
+ */
+class ReplicaKillIT {
+
+    static final int VALID = 300;
+    static final int CORRUPT = 10;
+    static final int CONCURRENCY = 2;
+    static final Duration LEASE = Duration.ofSeconds(3);
+    static final Duration HEARTBEAT = Duration.ofMillis(500);
+
+    @Test
+    void aReplicaKilledMidBatchLosesNothingAndItsBatchesAreTakenOverAfterTheLease() throws Exception {
+        Map<String, String> settings = Map.of("MIGRATION_LEASE", LEASE.toString(), "MIGRATION_HEARTBEAT",
+                HEARTBEAT.toString(), "MIGRATION_JOIN_INTERVAL", "PT0.2S");
+        try (ReplicaCluster cluster = ReplicaCluster.start("kill", settings, "replica-a", "replica-b")) {
+            DataSource db = cluster.dataSource();
+            LegacyRows rows = new LegacyRows(db).png(VALID / 2, "image/png").webp(VALID / 2).corrupt(CORRUPT);
+            // Latency so that a batch of 20 takes a while and the kill lands inside one.
+            cluster.proxies.values().forEach(p -> p.latency(25));
+            ServiceProcess a = cluster.replica("replica-a");
+            ServiceProcess b = cluster.replica("replica-b");
+
+            String id = ReplicaCluster.post(a, "{\"action\": \"migrate\", \"batchSize\": 20, \"concurrency\": "
+                    + CONCURRENCY + "}");
+            // Killed while both work: B has done some images, and A is inside a batch.
+            Map<Long, Long> heldAtKill = awaitBatchHalfDone(db, id, "replica-a", "replica-b");
+            a.kill();
+            long killedAt = System.currentTimeMillis();
+            assertFalse(a.alive());
+            long committedByA = countItems(db, id, "replica-a");
+            long leaseEnd = leaseEnd(db, id, "replica-a");
+
+            // A's batches stay A's until their lease runs out (same clock: one machine); then B takes each over.
+            long takenAt = awaitTakeover(db, id, "replica-a", heldAtKill.keySet());
+            long takenAfter = takenAt - killedAt;
+            assertTrue(takenAt >= leaseEnd, "taken over at " + takenAt + ", before A's lease ended at " + leaseEnd);
+            assertTrue(takenAfter < LEASE.toMillis() + 10_000, "taken over " + takenAfter + " ms after the kill");
+
+            JsonPath done = ReplicaCluster.awaitEnd(b, id, Duration.ofSeconds(40));
+            assertEquals("completed", done.getString("state"), done.prettify());
+            assertEquals(VALID + CORRUPT, done.getLong("total"));
+            assertEquals(VALID + CORRUPT, done.getLong("processed"));
+            assertEquals(VALID, done.getLong("migrated"));
+            assertEquals(CORRUPT, done.getLong("failed"));
+            assertEquals(0, done.getLong("skipped"));
+            assertEquals(CORRUPT, done.getLong("errors.total"));
+            assertEquals(rows.valid.values().stream().mapToLong(v -> v.bytes().length).sum(), done.getLong("bytes"));
+
+            Map<String, Long> processed = new HashMap<>();
+            for (Map<String, Object> share : done.<Map<String, Object>>getList("workers")) {
+                processed.put((String) share.get("workerId"), ((Number) share.get("processed")).longValue());
+            }
+            assertTrue(processed.getOrDefault("replica-a", 0L) >= committedByA,
+                    "what A committed before it died is counted, as A's: " + processed + ", committed " + committedByA);
+            assertEquals(VALID + CORRUPT, processed.values().stream().mapToLong(Long::longValue).sum());
+            assertTrue(ReplicaCluster.metric(b, "migration_claims_taken_over_total") >= heldAtKill.size());
+            for (Long batch : heldAtKill.keySet()) {
+                assertTrue(b.log().contains("took over batch " + batch + " ") && b.log().contains("from replica-a"),
+                        "B logs the takeover of batch " + batch);
+            }
+
+            // PUTs per key, as each replica's own proxy saw them.
+            Map<String, Integer> putsA = cluster.proxies.get("replica-a").forwardedPuts();
+            Map<String, Integer> putsB = cluster.proxies.get("replica-b").forwardedPuts();
+            Set<String> validKeys = rows.valid.values().stream().map(LegacyRows.Valid::key).collect(Collectors.toSet());
+            Set<String> uploaded = new java.util.HashSet<>(putsA.keySet());
+            uploaded.addAll(putsB.keySet());
+            assertEquals(validKeys, uploaded, "every valid image uploaded, nothing else");
+            assertTrue(putsA.values().stream().allMatch(n -> n == 1) && putsB.values().stream().allMatch(n -> n == 1),
+                    "no replica uploaded a key twice");
+            List<String> twice = putsA.keySet().stream().filter(putsB::containsKey).sorted().toList();
+            assertTrue(twice.size() <= CONCURRENCY, "only A's images in flight at the kill are uploaded again: " + twice);
+            System.out.printf("ReplicaKillIT: %d rows; A held batches %s at the kill (%d results committed by A); "
+                    + "taken over %d ms after the kill, %d ms after its lease ended (lease %s); shares %s; PUTs: A %d, "
+                    + "B %d, keys PUT twice %d%n", VALID + CORRUPT, heldAtKill, committedByA, takenAfter,
+                    takenAt - leaseEnd, LEASE, processed, putsA.size(), putsB.size(), twice.size());
+
+            ReplicaSharingIT.assertBucketAndRows(cluster, db, rows);
+        }
+    }
+
+    /**
+     * Waits until {@code worker} holds a batch with results recorded in it and more to do, while {@code other} has done
+     * some images too; returns the batches {@code worker} holds, with the results recorded in each.
+     */
+    private static Map<Long, Long> awaitBatchHalfDone(DataSource db, String jobId, String worker, String other)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<Long, Long> held = new HashMap<>();
+            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT c.batch_no, "
+                    + "(SELECT COUNT(*) FROM migration_job_items i WHERE i.job_id = c.job_id AND i.image_id > "
+                    + "COALESCE(c.after_id, '') AND i.image_id <= c.through_id) FROM migration_claims c "
+                    + "WHERE c.job_id = ? AND c.claimed_by = ? AND c.batch_no >= 0")) {
+                ps.setString(1, jobId);
+                ps.setString(2, worker);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        held.put(rs.getLong(1), rs.getLong(2));
+                    }
+                }
+            }
+            if (held.values().stream().anyMatch(n -> n >= 3 && n <= 15) && countItems(db, jobId, other)
+                    + LegacyRows.count(db, "SELECT COALESCE(SUM(processed), 0) FROM migration_job_workers WHERE job_id = '"
+                            + jobId + "' AND worker_id = '" + other + "'") > 0) {
+                return held;
+            }
+            Thread.sleep(20);
+        }
+        fail(worker + " never held a half-done batch");
+        return null;
+    }
+
+    /** When the last lease of {@code worker}'s batches ends (Unix ms). */
+    private static long leaseEnd(DataSource db, String jobId, String worker) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT MAX(lease_expires_at) "
+                + "FROM migration_claims WHERE job_id = ? AND claimed_by = ? AND batch_no >= 0")) {
+            ps.setString(1, jobId);
+            ps.setString(2, worker);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Waits until none of {@code batches} is held by {@code worker}; returns when they were taken over: the new claim's
+     * {@code claimed_at} when the row is still there, else (already folded) the moment this was seen.
+     */
+    private static long awaitTakeover(DataSource db, String jobId, String worker, Set<Long> batches) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String marks = String.join(", ", java.util.Collections.nCopies(batches.size(), "?"));
+        while (System.nanoTime() < deadline) {
+            long seenAt = System.currentTimeMillis();
+            List<String> owners = new ArrayList<>();
+            long claimedAt = Long.MAX_VALUE;
+            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT claimed_by, "
+                    + "claimed_at FROM migration_claims WHERE job_id = ? AND batch_no IN (" + marks + ")")) {
+                ps.setString(1, jobId);
+                int i = 2;
+                for (Long batch : new ArrayList<>(batches)) {
+                    ps.setLong(i++, batch);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        owners.add(rs.getString(1));
+                        claimedAt = Math.min(claimedAt, rs.getLong(2));
+                    }
+                }
+            }
+            if (!owners.contains(worker)) {
+                return owners.isEmpty() ? seenAt : claimedAt;
+            }
+            Thread.sleep(20);
+        }
+        fail("batches " + batches + " of " + worker + " were never taken over");
+        return -1;
+    }
+
+    private static long countItems(DataSource db, String jobId, String worker) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM migration_job_items WHERE job_id = ? AND worker_id = ?")) {
+            ps.setString(1, jobId);
+            ps.setString(2, worker);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
