@@ -36,7 +36,7 @@ class HealthTest {
             given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"))
                     .body("checks.find { it.name == 'r2' }.status", equalTo("DOWN"))
                     .body("checks.find { it.name == 'r2' }.data.error", notNullValue());
-            assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos(), "DOWN within the 2 s time-out");
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(6).toNanos(), "DOWN after at most the 2 s time-out, with room for a loaded machine");
             given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         } finally {
             S3ProxyResource.current().start();

@@ -138,7 +138,7 @@ public final class FaultProxy implements AutoCloseable {
             int status = roll < reset + fail503 ? 503 : 429;
             request.resume();
             request.end().onComplete(done -> request.response().setStatusCode(status)
-                    .putHeader("Content-Type", "application/xml").putHeader("Connection", "close").end(SLOW_DOWN));
+                    .putHeader("Content-Type", "application/xml").end(SLOW_DOWN));
             return;
         }
         forward(request);
