@@ -44,9 +44,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Our only door to the object store. It owns the bucket, the time-outs, the retries and one circuit breaker per
- * operation; "not found" is an answer, not a failure, so it never trips a breaker. Every method is lazy: nothing is
- * sent until the returned {@link Uni} is subscribed, which is what lets a retry send the request again.
+ * Our door to the object store (with {@link R2Multipart} for the calls of a multipart upload). It owns the bucket,
+ * the time-outs, the retries and one circuit breaker per operation; "not found" is an answer, not a failure, so it
+ * never trips a breaker. Every method is lazy: nothing is sent until the returned {@link Uni} is subscribed, which is
+ * what lets a retry send the request again.
  *
  * <p>With an SSE-C key ({@code R2_SSE_C_KEY}) every call that reads or writes object data carries it; the S3 API
  * defines no SSE-C headers for DELETE, LIST and abort, so those go without.

@@ -11,10 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,14 +48,11 @@ public final class RecordingProxy implements AutoCloseable {
         FORWARD, FAIL
     }
 
-    static final String SSE_PREFIX = "x-amz-server-side-encryption-customer-";
-    static final String COPY_SSE_PREFIX = "x-amz-copy-source-server-side-encryption-customer-";
     /** The operations for which the S3 API defines SSE-C headers and R2 requires them on encrypted objects. */
-    public static final Set<String> SSE_C_OPERATIONS = Set.of("PutObject", "GetObject", "HeadObject",
-            "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "CopyObject", "UploadPartCopy");
+    public static final Set<String> SSE_C_OPERATIONS = SseCRules.OPERATIONS;
 
     private final int upstreamPort;
-    private final byte[] expectedKey;
+    private final SseCRules rules;
     private final ServerSocket server;
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
@@ -68,7 +62,7 @@ public final class RecordingProxy implements AutoCloseable {
     /** {@code expectedKeyBase64} null: no SSE-C expected (and none allowed). */
     public RecordingProxy(int upstreamPort, String expectedKeyBase64) {
         this.upstreamPort = upstreamPort;
-        this.expectedKey = expectedKeyBase64 == null ? null : Base64.getDecoder().decode(expectedKeyBase64);
+        this.rules = new SseCRules(expectedKeyBase64);
         try {
             this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -173,7 +167,7 @@ public final class RecordingProxy implements AutoCloseable {
                 StringBuilder forwarded = new StringBuilder(head.get(0)).append("\r\n");
                 for (String line : head.subList(1, head.size())) {
                     String name = line.substring(0, line.indexOf(':')).trim().toLowerCase(Locale.ROOT);
-                    if (expectedKey != null && (name.startsWith(SSE_PREFIX) || name.startsWith(COPY_SSE_PREFIX))) {
+                    if (rules.strips(name)) {
                         continue;
                     }
                     forwarded.append(line).append("\r\n");
@@ -222,95 +216,11 @@ public final class RecordingProxy implements AutoCloseable {
                 }
             }
         }
-        Seen request = new Seen(method, path, query, operation(method, path, query, headers), Map.copyOf(headers));
+        Seen request = new Seen(method, path, query, SseCRules.operation(method, path, query, headers),
+                Map.copyOf(headers));
         seen.add(request);
-        checkSseC(request);
+        violations.addAll(rules.check(request));
         return request;
-    }
-
-    static String operation(String method, String path, Map<String, String> query, Map<String, String> headers) {
-        String[] parts = path.split("/", 3);
-        boolean object = parts.length == 3 && !parts[2].isEmpty();
-        if (!object) {
-            return switch (method) {
-                case "GET" -> query.containsKey("uploads") ? "ListMultipartUploads" : "ListObjects";
-                case "HEAD" -> "HeadBucket";
-                default -> method + "Bucket";
-            };
-        }
-        boolean copy = headers.containsKey("x-amz-copy-source");
-        if (method.equals("POST") && query.containsKey("uploads")) {
-            return "CreateMultipartUpload";
-        }
-        if (method.equals("POST") && query.containsKey("uploadId")) {
-            return "CompleteMultipartUpload";
-        }
-        if (method.equals("PUT") && query.containsKey("partNumber")) {
-            return copy ? "UploadPartCopy" : "UploadPart";
-        }
-        if (query.containsKey("uploadId")) {
-            return method.equals("DELETE") ? "AbortMultipartUpload" : "ListParts";
-        }
-        return switch (method) {
-            case "PUT" -> copy ? "CopyObject" : "PutObject";
-            case "GET" -> "GetObject";
-            case "HEAD" -> "HeadObject";
-            case "DELETE" -> "DeleteObject";
-            default -> method + "Object";
-        };
-    }
-
-    private void checkSseC(Seen r) {
-        String where = r.operation() + " " + r.method() + " " + r.path();
-        if (expectedKey == null) {
-            if (r.headers().keySet().stream().anyMatch(h -> h.startsWith(SSE_PREFIX) || h.startsWith(COPY_SSE_PREFIX))) {
-                violations.add(where + ": SSE-C header sent although no key is configured");
-            }
-            return;
-        }
-        if (!SSE_C_OPERATIONS.contains(r.operation())) {
-            return;
-        }
-        checkTriple(r, SSE_PREFIX, where);
-        if (r.operation().equals("CopyObject") || r.operation().equals("UploadPartCopy")) {
-            checkTriple(r, COPY_SSE_PREFIX, where + " (copy source)");
-        }
-    }
-
-    private void checkTriple(Seen r, String prefix, String where) {
-        String algorithm = r.header(prefix + "algorithm");
-        String key = r.header(prefix + "key");
-        String md5 = r.header(prefix + "key-md5");
-        if (!"AES256".equals(algorithm)) {
-            violations.add(where + ": " + prefix + "algorithm is " + algorithm + ", not AES256");
-        }
-        byte[] sentKey = null;
-        try {
-            sentKey = key == null ? null : Base64.getDecoder().decode(key);
-        } catch (IllegalArgumentException e) {
-            violations.add(where + ": " + prefix + "key is not base64");
-        }
-        if (sentKey == null || !Arrays.equals(sentKey, expectedKey)) {
-            violations.add(where + ": " + prefix + "key is missing or not the configured 32-byte key");
-        } else if (md5 == null || !md5.equals(Base64.getEncoder().encodeToString(md5(sentKey)))) {
-            violations.add(where + ": " + prefix + "key-MD5 is missing or does not match the key");
-        }
-        List<String> signed = signedHeaders(r);
-        for (String name : List.of(prefix + "algorithm", prefix + "key", prefix + "key-md5")) {
-            if (r.header(name) != null && !signed.contains(name)) {
-                violations.add(where + ": " + name + " is not covered by the signature");
-            }
-        }
-    }
-
-    private static List<String> signedHeaders(Seen r) {
-        String auth = r.header("authorization");
-        String signed = r.query().get("X-Amz-SignedHeaders");
-        if (auth != null && auth.contains("SignedHeaders=")) {
-            String rest = auth.substring(auth.indexOf("SignedHeaders=") + "SignedHeaders=".length());
-            signed = rest.substring(0, rest.indexOf(',') < 0 ? rest.length() : rest.indexOf(','));
-        }
-        return signed == null ? List.of() : List.of(signed.trim().split(";"));
     }
 
     /** The request line and header lines up to the blank line; null when the connection ended between requests. */
@@ -387,14 +297,6 @@ public final class RecordingProxy implements AutoCloseable {
 
     private static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    }
-
-    private static byte[] md5(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("MD5").digest(bytes);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void closeQuietly(Socket socket) {
