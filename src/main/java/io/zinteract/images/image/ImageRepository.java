@@ -36,13 +36,7 @@ public class ImageRepository {
                 + "persona_id, persona_title, image_url, image_data, image_mime_type, prompt, provider, status, r2_key, "
                 + "migration_status, migrated_at, created_at, updated_at, content_type, size_bytes, sha256, storage_class) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            int i = 0;
-            ps.setString(++i, row.id());
-            ps.setString(++i, row.sessionId());
-            ps.setString(++i, row.participantId());
-            ps.setString(++i, row.tableId());
-            ps.setString(++i, row.personaId());
-            ps.setString(++i, row.personaTitle());
+            int i = bindOwner(ps, row);
             ps.setString(++i, row.imageUrl());
             ps.setString(++i, row.imageData());
             ps.setString(++i, row.imageMimeType());
@@ -68,13 +62,7 @@ public class ImageRepository {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO images (id, session_id, participant_id, table_id, "
                     + "persona_id, persona_title, prompt, provider, status, migration_status, created_at, updated_at) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'generating', 'pending', ?, ?)")) {
-                int i = 0;
-                ps.setString(++i, row.id());
-                ps.setString(++i, row.sessionId());
-                ps.setString(++i, row.participantId());
-                ps.setString(++i, row.tableId());
-                ps.setString(++i, row.personaId());
-                ps.setString(++i, row.personaTitle());
+                int i = bindOwner(ps, row);
                 ps.setString(++i, row.prompt());
                 ps.setString(++i, row.provider());
                 ps.setLong(++i, row.createdAt());
@@ -193,6 +181,17 @@ public class ImageRepository {
             ps.setString(1, id);
             return ps.executeUpdate() == 1;
         }
+    }
+
+    /** Binds id, session, participant, table, persona and title, the leading columns of both inserts; returns 6. */
+    private static int bindOwner(PreparedStatement ps, NewImageRow row) throws SQLException {
+        ps.setString(1, row.id());
+        ps.setString(2, row.sessionId());
+        ps.setString(3, row.participantId());
+        ps.setString(4, row.tableId());
+        ps.setString(5, row.personaId());
+        ps.setString(6, row.personaTitle());
+        return 6;
     }
 
     static ImageRecord map(ResultSet rs) throws SQLException {

@@ -139,7 +139,11 @@ public final class Profiles {
         }
     }
 
-    /** R2 storage behind a {@link FaultProxy} that tests turn nasty. */
+    /**
+     * R2 storage behind a {@link FaultProxy} that tests turn nasty. Breakers are off here: these tests measure what
+     * retries alone achieve, and an open breaker would turn a noisy store into fallbacks (the migration tests cover
+     * the breaker and the wait that follows it).
+     */
     public static class FaultyStorage implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
@@ -148,7 +152,7 @@ public final class Profiles {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return merge(Map.of("images.enable-r2-storage", "true"));
+            return merge(Map.of("images.enable-r2-storage", "true", "CircuitBreaker/enabled", "false"));
         }
     }
 
