@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The migration benchmark in one command: bench/run.sh [N=2000] [SIZE_KB=200] [CONCURRENCY=8] (as environment
+# variables, e.g. `N=200 bench/run.sh` for a quick run). Installs hey, wrk and rclone from Debian if they are missing (needs
+# root or sudo), builds the service if the build is missing or older than the sources, then runs bench/bench.py, which
+# prints a table and writes bench/results/<date>-migration.md and bench/results/latest.md.
+# Other knobs: BATCH_SIZE (100), REPEATS (3), START_REPEATS (3), GET_SECONDS (10), GET_CONNECTIONS (16), GET_PROXY (1),
+# SERVICE_JAVA_OPTS (none), BENCH_WORK (target/bench).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for arg in "$@"; do
+  case "$arg" in
+    *=*) export "${arg?}" ;;
+    *) echo "usage: [N=2000] [SIZE_KB=200] [CONCURRENCY=8] bench/run.sh  (or bench/run.sh N=200 ...)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+command -v wrk > /dev/null || missing+=(wrk)
+command -v hey > /dev/null || missing+=(hey)
+command -v rclone > /dev/null || missing+=(rclone)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  echo "bench: installing ${missing[*]} from Debian"
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq "${missing[@]}" > /dev/null
+fi
+for tool in java javac python3 wrk hey rclone; do
+  command -v "$tool" > /dev/null || { echo "bench: $tool is needed" >&2; exit 1; }
+done
+
+JAR=target/quarkus-app/quarkus-run.jar
+if [ ! -f "$JAR" ] || [ ! -f target/s3proxy/s3proxy.jar ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
+  echo "bench: building the service (./mvnw package -DskipTests)..."
+  # generate-test-resources fetches S3Proxy, which package with -DskipTests still runs.
+  ./mvnw -B -q package -DskipTests
+fi
+
+exec python3 bench/bench.py
