@@ -26,6 +26,8 @@ import java.nio.file.Path;
 public class DatabaseBootstrap {
 
     private static final Logger LOG = Logger.getLogger(DatabaseBootstrap.class);
+    /** Advisory lock id for schema changes ("r2is" in ASCII). */
+    private static final long SCHEMA_LOCK = 0x72326973L;
 
     private final StartupValidator validator;
     private final ServiceConfig config;
@@ -43,10 +45,30 @@ public class DatabaseBootstrap {
             createParentFolder(Path.of(config.sqlitePath()));
         }
         Flyway flyway = flyway();
-        var result = flyway.migrate();
+        var result = jdbc.postgresql() ? migrateAlone(flyway) : flyway.migrate();
         LOG.infof("Database %s: schema at version %s (%d migration(s) applied)", jdbc.postgresql() ? "PostgreSQL" : "SQLite",
                 flyway.info().current() == null ? "none" : flyway.info().current().getVersion(),
                 result.migrationsExecuted);
+    }
+
+    /**
+     * Replicas that start together on an empty PostgreSQL database would otherwise race to create Flyway's history
+     * table (the loser fails with "unable to baseline ... already exists"); a session advisory lock makes them take
+     * turns, and the later ones find the schema up to date.
+     */
+    private org.flywaydb.core.api.output.MigrateResult migrateAlone(Flyway flyway) {
+        return jdbc.withConnection(c -> {
+            try (var lock = c.createStatement()) {
+                lock.execute("SELECT pg_advisory_lock(" + SCHEMA_LOCK + ")");
+            }
+            try {
+                return flyway.migrate();
+            } finally {
+                try (var unlock = c.createStatement()) {
+                    unlock.execute("SELECT pg_advisory_unlock(" + SCHEMA_LOCK + ")");
+                }
+            }
+        });
     }
 
     /** The Flyway of whichever datasource is active. */
