@@ -61,7 +61,7 @@ fi
 
 echo "run.sh: ENABLE_R2_STORAGE=${ENABLE_R2_STORAGE:-false}, SQLite at ${SQLITE_PATH}"
 echo "run.sh: r2-image-service will listen on http://localhost:${PORT} (health: /q/health, API: /api/images)"
-java ${JAVA_OPTS:-} -jar "$JAR" &
+java -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} -jar "$JAR" &
 APP_PID=$!
 trap 'kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; cleanup' EXIT INT TERM
 wait "$APP_PID"

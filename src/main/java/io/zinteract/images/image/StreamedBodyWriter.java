@@ -16,6 +16,7 @@ import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 import java.io.OutputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 
 /**
@@ -24,8 +25,10 @@ import java.util.concurrent.Flow;
  * {@code Multi} always chunked, and a streamed response that also carried the object's length said two things at once:
  * clients that believe the length (Java's HttpClient) read the chunk framing as image bytes. Pieces are written one at
  * a time, the next requested only once the previous one is written, so a slow client holds back the bucket instead of
- * filling the heap. A failure after the headers went out resets the connection, so the client sees a cut-off body
- * rather than a short one that looks complete.
+ * filling the heap: one piece is in flight at a time (no prefetching operator such as {@code emitOn}, whose queue of
+ * 256 pieces is what let a slow client fill a 96 MiB heap), and the store's own read window stays the only buffer. A
+ * failure after the headers went out resets the connection, so the client sees a cut-off body rather than a short
+ * one that looks complete.
  */
 @Provider
 public class StreamedBodyWriter implements ServerMessageBodyWriter<StreamedBody> {
@@ -53,10 +56,11 @@ public class StreamedBodyWriter implements ServerMessageBodyWriter<StreamedBody>
         } else {
             response.setChunked(true);
         }
-        // The SDK hands pieces over on its own threads; writes go out on the request's context, in order.
+        // The SDK hands pieces over on its own threads; writes go out on the request's context, in order, because the
+        // next piece is only requested once the previous one is written.
         Context vertx = Vertx.currentContext();
-        var data = vertx == null ? body.data() : body.data().emitOn(task -> vertx.runOnContext(ignored -> task.run()));
-        data.subscribe().withSubscriber(new MultiSubscriber<byte[]>() {
+        Executor onContext = vertx == null ? Runnable::run : task -> vertx.runOnContext(ignored -> task.run());
+        body.data().subscribe().withSubscriber(new MultiSubscriber<byte[]>() {
             private volatile Flow.Subscription subscription;
 
             @Override
@@ -68,28 +72,32 @@ public class StreamedBodyWriter implements ServerMessageBodyWriter<StreamedBody>
 
             @Override
             public void onItem(byte[] piece) {
-                response.write(piece).whenComplete((ignored, failure) -> {
+                onContext.execute(() -> response.write(piece).whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         subscription.cancel();
                         request.resume(failure);
                     } else {
                         subscription.request(1);
                     }
-                });
+                }));
             }
 
             @Override
             public void onFailure(Throwable failure) {
-                LOG.warnf("Streaming an image failed after its headers were sent (%s); connection reset",
-                        failure.getMessage());
-                response.reset();
-                request.resume(failure);
+                onContext.execute(() -> {
+                    LOG.warnf("Streaming an image failed after its headers were sent (%s); connection reset",
+                            failure.getMessage());
+                    response.reset();
+                    request.resume(failure);
+                });
             }
 
             @Override
             public void onCompletion() {
-                response.end();
-                request.resume();
+                onContext.execute(() -> {
+                    response.end();
+                    request.resume();
+                });
             }
         });
     }

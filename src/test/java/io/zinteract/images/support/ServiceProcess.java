@@ -40,7 +40,7 @@ public final class ServiceProcess implements AutoCloseable {
             Path log = dir.resolve(name + ".log");
             ProcessBuilder builder = new ProcessBuilder(List.of(
                     // C1 only and the serial collector: several services start on a couple of shared cores in tests.
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                     "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString()))
                     .redirectErrorStream(true).redirectOutput(log.toFile());
