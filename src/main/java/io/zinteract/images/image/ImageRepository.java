@@ -18,7 +18,7 @@ public class ImageRepository {
 
     static final String COLUMNS = "id, session_id, participant_id, table_id, persona_id, persona_title, image_url, "
             + "image_mime_type, prompt, provider, status, r2_key, migration_status, migrated_at, created_at, updated_at, "
-            + "content_type, size_bytes, sha256, storage_class, COALESCE(length(image_data), 0) AS base64_length";
+            + "content_type, size_bytes, sha256, storage_class, COALESCE(octet_length(image_data), 0) AS base64_length";
 
     private final Jdbc jdbc;
 

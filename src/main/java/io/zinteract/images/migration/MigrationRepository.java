@@ -24,17 +24,30 @@ import java.util.Set;
 @ApplicationScoped
 public class MigrationRepository {
 
+    /**
+     * {@code r2_key} as the walks test it: an expression no index can serve. Given {@code r2_key IS NULL}, SQLite picks
+     * {@code idx_images_r2_key} and sorts every matching row by id for each page, so a migration read the whole pending
+     * set once per batch (quadratic: 90 ms a page at 3,000 rows of 100 KB); this keeps every page on the primary key,
+     * in id order, reading only the rows it returns (0.1 ms). PostgreSQL plans it by its statistics either way.
+     */
+    private static final String R2_KEY = "(r2_key || '')";
+    /**
+     * Whether a row holds base64, asked without reading it: {@code octet_length} comes from the record header on SQLite
+     * (and from the TOAST header on PostgreSQL), where {@code image_data <> ''} or {@code length} load every character.
+     */
+    static final String HAS_DATA = "octet_length(image_data) > 0";
+    private static final String NO_DATA = "COALESCE(octet_length(image_data), 0) = 0";
+    /** Characters of base64 in a row (base64 is ASCII: bytes and characters agree), 0 when there is none. */
+    static final String DATA_LENGTH = "COALESCE(octet_length(image_data), 0)";
     /** Rows whose bytes are only in the database: what migrate moves. */
-    static final String PENDING = "r2_key IS NULL AND image_data IS NOT NULL AND image_data <> ''";
+    static final String PENDING = R2_KEY + " IS NULL AND " + HAS_DATA;
     /** Rows that point at an object. */
-    static final String IN_R2 = "r2_key IS NOT NULL";
-    private static final String HAS_DATA = "image_data IS NOT NULL AND image_data <> ''";
-    private static final String NO_DATA = "(image_data IS NULL OR image_data = '')";
+    static final String IN_R2 = R2_KEY + " IS NOT NULL";
     private static final String EXTERNAL = "(image_url LIKE 'http://%' OR image_url LIKE 'https://%')";
     /** Spelled out because {@code NOT EXTERNAL} is NULL, not true, for a NULL image_url. */
     private static final String NOT_EXTERNAL = "(image_url IS NULL OR NOT " + EXTERNAL + ")";
     private static final String WORK_COLUMNS = "id, persona_id, image_mime_type, image_url, r2_key, "
-            + "COALESCE(length(image_data), 0) AS base64_length, size_bytes, sha256, etag, migrated_at, content_type, created_at";
+            + DATA_LENGTH + " AS base64_length, size_bytes, sha256, etag, migrated_at, content_type, created_at";
 
     private final Jdbc jdbc;
 
@@ -51,7 +64,7 @@ public class MigrationRepository {
                     + "SUM(CASE WHEN r2_key IS NOT NULL AND " + HAS_DATA + " THEN 1 ELSE 0 END), "
                     + "SUM(CASE WHEN r2_key IS NULL AND " + NO_DATA + " AND " + EXTERNAL + " THEN 1 ELSE 0 END), "
                     + "SUM(CASE WHEN r2_key IS NULL AND " + NO_DATA + " AND " + NOT_EXTERNAL + " THEN 1 ELSE 0 END), "
-                    + "SUM(COALESCE(length(image_data), 0)), "
+                    + "SUM(" + DATA_LENGTH + "), "
                     + "SUM(CASE WHEN r2_key IS NOT NULL THEN COALESCE(size_bytes, 0) ELSE 0 END) FROM images");
                     ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -68,7 +81,7 @@ public class MigrationRepository {
     /** Characters of base64 still held by the database (the metrics gauge). */
     public long base64Bytes() {
         return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT SUM(COALESCE(length(image_data), 0)) FROM images");
+            try (PreparedStatement ps = c.prepareStatement("SELECT SUM(" + DATA_LENGTH + ") FROM images");
                     ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0L;
             }
@@ -102,8 +115,8 @@ public class MigrationRepository {
         scope.put("pending", count(PENDING, imageIds));
         scope.put("inR2", count(IN_R2 + " AND " + NO_DATA, imageIds));
         scope.put("inR2Retained", count(IN_R2 + " AND " + HAS_DATA, imageIds));
-        scope.put("external", count("r2_key IS NULL AND " + NO_DATA + " AND " + EXTERNAL, imageIds));
-        scope.put("none", count("r2_key IS NULL AND " + NO_DATA + " AND " + NOT_EXTERNAL, imageIds));
+        scope.put("external", count(R2_KEY + " IS NULL AND " + NO_DATA + " AND " + EXTERNAL, imageIds));
+        scope.put("none", count(R2_KEY + " IS NULL AND " + NO_DATA + " AND " + NOT_EXTERNAL, imageIds));
         return scope;
     }
 

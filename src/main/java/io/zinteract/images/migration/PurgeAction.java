@@ -21,7 +21,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class PurgeAction implements JobAction {
 
-    static final String CONDITION = MigrationRepository.IN_R2 + " AND image_data IS NOT NULL AND image_data <> '' "
+    static final String CONDITION = MigrationRepository.IN_R2 + " AND " + MigrationRepository.HAS_DATA + " "
             + "AND migration_status = 'completed' AND migrated_at IS NOT NULL AND migrated_at <= ?";
 
     private final MigrationRepository images;
