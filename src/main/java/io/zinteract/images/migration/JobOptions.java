@@ -14,7 +14,20 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobOptions(Boolean dryRun, Integer batchSize, Integer concurrency, Integer limit, List<String> imageIds,
         Boolean retainBase64, Boolean checkIntegrity, Integer sampleSize, Boolean orphans, Boolean deleteFromR2,
-        Integer olderThanDays) {
+        Integer olderThanDays, String verify) {
+
+    /** {@code verify} of a migrate job: a HEAD after every PUT (the default), or the PUT's own ETag. */
+    public static final String VERIFY_HEAD = "head";
+    public static final String VERIFY_ETAG = "etag";
+
+    /**
+     * Whether an upload counts as verified by the ETag the store answered the PUT with, when that ETag is the MD5 of
+     * what it stored, without a HEAD: one round trip per image instead of two.
+     */
+    @JsonIgnore
+    public boolean verifyByPutEtag() {
+        return VERIFY_ETAG.equals(verify);
+    }
 
     @JsonIgnore
     public boolean dry() {

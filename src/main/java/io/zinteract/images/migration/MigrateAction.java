@@ -169,16 +169,22 @@ public class MigrateAction implements JobAction {
     record Verified(String etag, String problem, int attempts) {
     }
 
-    /** PUT then HEAD; an object whose size or ETag is not what was sent is uploaded again, up to the attempt limit. */
+    /**
+     * PUT then HEAD, or with {@code verify: etag} the PUT's own answer: the store checked the Content-MD5 and answers
+     * with the MD5 of what it stored (not under SSE-C, where the HEAD stays). An object whose size or ETag is not what
+     * was sent is uploaded again, up to the attempt limit.
+     */
     private Uni<Verified> uploadVerified(JobContext job, Candidate c) {
         int attempt = job.nextAttempt(c.id());
         String md5Base64 = Base64.getEncoder().encodeToString(c.md5());
         String md5Hex = HexFormat.of().formatHex(c.md5());
         PutObject object = new PutObject(c.key(), c.bytes(), c.type().mimeType(), md5Base64,
                 Map.of("image-id", c.id(), "sha256", c.sha256()), c.storageClass());
-        return storage.put(object)
-                .chain(() -> storage.head(c.key()))
-                .map(head -> problem(head, c.bytes().length, storage.etagIsMd5() ? md5Hex : null))
+        Uni<String> checked = job.options().verifyByPutEtag() && storage.etagIsMd5()
+                ? storage.put(object).map(etag -> etagProblem(etag, md5Hex))
+                : storage.put(object).chain(() -> storage.head(c.key()))
+                        .map(head -> problem(head, c.bytes().length, storage.etagIsMd5() ? md5Hex : null));
+        return checked
                 .onFailure(e -> e instanceof StorageException s && !s.transientFailure() && !StorageFailures.fatal(e))
                 .recoverWithItem(e -> StorageFailures.message(e))
                 .chain(problem -> {
@@ -191,6 +197,11 @@ public class MigrateAction implements JobAction {
                     }
                     return Uni.createFrom().item(new Verified(null, problem, attempt));
                 });
+    }
+
+    static String etagProblem(String etag, String md5Hex) {
+        return etag != null && etag.equalsIgnoreCase(md5Hex) ? null
+                : "the store answered the PUT with ETag " + etag + ", not the MD5 " + md5Hex;
     }
 
     static String problem(Optional<ObjectHead> head, long size, String md5Hex) {

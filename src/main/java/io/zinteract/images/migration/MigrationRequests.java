@@ -33,7 +33,7 @@ public class MigrationRequests {
     private static final Set<String> COMMON = Set.of("action", "wait");
     private static final Set<String> BATCHING = Set.of("batchSize", "concurrency");
     private static final Map<Action, Set<String>> FIELDS = Map.of(
-            Action.MIGRATE, Set.of("dryRun", "limit", "imageIds", "retainBase64"),
+            Action.MIGRATE, Set.of("dryRun", "limit", "imageIds", "retainBase64", "verify"),
             Action.VALIDATE, Set.of("checkIntegrity", "sampleSize", "orphans", "imageIds"),
             Action.ROLLBACK, Set.of("dryRun", "imageIds", "deleteFromR2"),
             Action.PURGE, Set.of("dryRun", "olderThanDays", "imageIds"),
@@ -89,7 +89,8 @@ public class MigrationRequests {
                 intOrNull(root, "concurrency", 1, MAX_CONCURRENCY), intOrNull(root, "limit", 1, Integer.MAX_VALUE),
                 imageIds(root), boolOrNull(root, "retainBase64"), boolOrNull(root, "checkIntegrity"),
                 intOrNull(root, "sampleSize", 1, Integer.MAX_VALUE), boolOrNull(root, "orphans"),
-                boolOrNull(root, "deleteFromR2"), intOrNull(root, "olderThanDays", 0, MAX_OLDER_THAN_DAYS));
+                boolOrNull(root, "deleteFromR2"), intOrNull(root, "olderThanDays", 0, MAX_OLDER_THAN_DAYS),
+                oneOfOrNull(root, "verify", JobOptions.VERIFY_HEAD, JobOptions.VERIFY_ETAG));
         return new MigrationRequest(action, options, await, jobId);
     }
 
@@ -133,6 +134,17 @@ public class MigrationRequests {
             throw invalid("\"" + field + "\" must be a whole number from " + min + " to " + max);
         }
         return node.intValue();
+    }
+
+    private static String oneOfOrNull(JsonNode root, String field, String... values) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual() || !List.of(values).contains(node.asText())) {
+            throw invalid("\"" + field + "\" must be one of " + String.join(", ", values));
+        }
+        return node.asText();
     }
 
     private static List<String> imageIds(JsonNode root) {

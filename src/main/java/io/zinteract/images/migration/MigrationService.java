@@ -89,7 +89,8 @@ public class MigrationService {
         int batchSize = o.batchSize() != null ? o.batchSize() : config.batchSize();
         int concurrency = o.concurrency() != null ? o.concurrency() : config.concurrency();
         JobOptions resolved = new JobOptions(o.dryRun(), batchSize, concurrency, o.limit(), o.imageIds(),
-                o.retainBase64(), o.checkIntegrity(), o.sampleSize(), o.orphans(), o.deleteFromR2(), olderThanDays);
+                o.retainBase64(), o.checkIntegrity(), o.sampleSize(), o.orphans(), o.deleteFromR2(), olderThanDays,
+                action == Action.MIGRATE && o.verify() == null ? JobOptions.VERIFY_HEAD : o.verify());
         long now = System.currentTimeMillis();
         JobRow row = new JobRow(UUID.randomUUID().toString(), action, JobState.RUNNING, resolved, action.mutating(dry),
                 null, 0, 0, 0, 0, 0, 0, new JobReport(), null, now, now, null, now);

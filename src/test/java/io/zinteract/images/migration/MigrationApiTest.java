@@ -91,6 +91,9 @@ class MigrationApiTest {
         cases.put("{\"action\": \"migrate\", \"imageIds\": []}", "INVALID_REQUEST");
         cases.put("{\"action\": \"migrate\", \"imageIds\": [\"../etc/passwd\"]}", "INVALID_REQUEST");
         cases.put("{\"action\": \"migrate\", \"imageIds\": \"abc\"}", "INVALID_REQUEST");
+        cases.put("{\"action\": \"migrate\", \"verify\": \"sha256\"}", "INVALID_REQUEST");
+        cases.put("{\"action\": \"migrate\", \"verify\": true}", "INVALID_REQUEST");
+        cases.put("{\"action\": \"rollback\", \"verify\": \"etag\"}", "INVALID_REQUEST");
         cases.put("{\"action\": \"validate\", \"sampleSize\": 0}", "INVALID_REQUEST");
         cases.put("{\"action\": \"purge\", \"olderThanDays\": -1}", "INVALID_REQUEST");
         cases.put("{\"action\": \"backup\", \"path\": \"/etc/cron.d/x\"}", "INVALID_REQUEST");

@@ -119,8 +119,12 @@ class MigrationFlowTest {
     @Order(2)
     void migrateWithRetainedBase64KeepsTheRowsData() throws Exception {
         String ids = retained.stream().map(id -> "\"" + id + "\"").collect(Collectors.joining(", "));
-        JsonPath job = run("{\"action\": \"migrate\", \"retainBase64\": true, \"imageIds\": [" + ids + "], \"wait\": true}");
+        double headsBefore = heads();
+        JsonPath job = run("{\"action\": \"migrate\", \"retainBase64\": true, \"verify\": \"etag\", \"imageIds\": [" + ids
+                + "], \"wait\": true}");
         assertEquals("completed", job.getString("state"));
+        assertEquals("etag", job.getString("options.verify"));
+        assertEquals(0, heads() - headsBefore, "verified by the PUT's ETag: no HEAD");
         assertEquals(30, job.getLong("total"));
         assertEquals(30, job.getLong("migrated"));
         assertEquals(0, job.getLong("failed"));
@@ -133,16 +137,26 @@ class MigrationFlowTest {
                 assertEquals(v.stored(), row.get("image_data"), "retained base64 is untouched");
                 assertEquals(v.key(), row.get("r2_key"));
                 assertArrayEquals(v.bytes(), bucket.get(v.key()).asByteArray());
+                assertEquals(LegacyRows.md5Hex(v.bytes()), row.get("etag"));
             }
         }
+    }
+
+    /** Calls of R2Storage.head so far (what sends a HEAD), from the fault-tolerance metrics. */
+    double heads() {
+        return registry.find("ft.invocations.total").tag("method", "io.zinteract.images.storage.R2Storage.head")
+                .counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     @Test
     @Order(3)
     void migrateMovesExactlyTheValidRowsByteForByte() throws Exception {
         Map<String, String> before = LegacyRows.rowHashes(db);
+        double headsBefore = heads();
         JsonPath job = run("{\"action\": \"migrate\", \"batchSize\": 25, \"concurrency\": 4, \"wait\": true}");
         assertEquals("completed", job.getString("state"));
+        assertEquals("head", job.getString("options.verify"));
+        assertEquals(VALID - 30, heads() - headsBefore, "by default every upload is verified by a HEAD");
         assertEquals(VALID - 30 + CORRUPT, job.getLong("total"));
         assertEquals(VALID - 30, job.getLong("migrated"));
         assertEquals(CORRUPT, job.getLong("failed"));
