@@ -55,11 +55,12 @@ WORK = os.path.abspath(os.environ.get("BENCH_WORK", os.path.join(ROOT, "target",
 RESULTS = os.path.abspath(os.environ.get("BENCH_RESULTS", os.path.join(ROOT, "bench", "results")))
 ADMIN_KEY = "bench-admin-key-0123456789abcdef"
 S3_KEY, S3_SECRET = "bench-access-key", "bench-secret-key"
+# ours-etag: the same job with "verify": "etag" (the PUT's ETag verifies, no HEAD);
 # ours-xmx: the same job in a service with a bounded heap (-Xmx BOUNDED_HEAP); ours-b10: with the service's default
 # batchSize, once (repeat 1 only).
-ALL_TOOLS = ["ours", "ours-xmx", "ours-b10", "raw", "rclone", "seed"]
+ALL_TOOLS = ["ours", "ours-etag", "ours-xmx", "ours-b10", "raw", "rclone", "seed"]
 ONCE = {"ours-b10"}
-OURS = ("ours", "ours-xmx", "ours-b10")
+OURS = ("ours", "ours-etag", "ours-xmx", "ours-b10")
 TOOLS = [t for t in ALL_TOOLS if t in (os.environ.get("CONTENDERS", "") or ",".join(ALL_TOOLS)).split(",")]
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -314,8 +315,11 @@ class Service:
             m = re.search(r"started in ([\d.]+)s", f.read())
         return float(m.group(1)) if m else None
 
-    def migrate(self, concurrency, batch_size):
-        body = json.dumps({"action": "migrate", "concurrency": concurrency, "batchSize": batch_size, "wait": True})
+    def migrate(self, concurrency, batch_size, verify=None):
+        request = {"action": "migrate", "concurrency": concurrency, "batchSize": batch_size, "wait": True}
+        if verify:
+            request["verify"] = verify
+        body = json.dumps(request)
         status, answer = http("POST", self.base + "/api/migrate-images", body.encode(),
                               {"Content-Type": "application/json", "Authorization": f"Bearer {ADMIN_KEY}"},
                               timeout=900)
@@ -352,7 +356,7 @@ def putbench(folder, name, args, s3):
 # ---------------------------------------------------------------------------------------------------------------------
 # The four contenders. Each returns {images, bytes, seconds, ...} and leaves its objects counted.
 
-def run_ours(ctx, r, name="ours", batch_size=BATCH_SIZE, java_opts=()):
+def run_ours(ctx, r, name="ours", batch_size=BATCH_SIZE, java_opts=(), verify=None):
     folder, s3 = ctx["folder"], ctx["s3"]
     db = os.path.join(folder, f"{name}-{r}.db")
     shutil.copyfile(ctx["data"] + "/legacy.db", db)
@@ -369,7 +373,7 @@ def run_ours(ctx, r, name="ours", batch_size=BATCH_SIZE, java_opts=()):
         sampler.start()
         cpu0, threads0, s3cpu0 = cpu_seconds(service.pid), thread_cpu(service.pid), cpu_seconds(s3.proc.pid)
         t = time.monotonic()
-        job = service.migrate(CONCURRENCY, batch_size)
+        job = service.migrate(CONCURRENCY, batch_size, verify)
         seconds = time.monotonic() - t
         cpu1, threads1, s3cpu1 = cpu_seconds(service.pid), thread_cpu(service.pid), cpu_seconds(s3.proc.pid)
         sampler.halt.set()
@@ -434,6 +438,7 @@ def run_seed(ctx, r):
 
 
 RUNNERS = {"ours": run_ours,
+           "ours-etag": lambda ctx, r: run_ours(ctx, r, "ours-etag", verify="etag"),
            "ours-xmx": lambda ctx, r: run_ours(ctx, r, "ours-xmx", java_opts=(f"-Xmx{BOUNDED_HEAP}",)),
            "ours-b10": lambda ctx, r: run_ours(ctx, r, "ours-b10", batch_size=DEFAULT_BATCH_SIZE),
            "raw": run_raw, "rclone": run_rclone, "seed": run_seed}
@@ -689,6 +694,7 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
         return None if not a or not b else a / b
 
     r_raw, r_rclone, r_seed = (ratio(med["ours"]["rate"], med[t]["rate"]) for t in ("raw", "rclone", "seed"))
+    e_raw, e_rclone = (ratio(med["ours-etag"]["rate"], med[t]["rate"]) for t in ("raw", "rclone"))
     avg_kb = summary["imageBytes"] / summary["counts"]["valid"] / 1024
     bound_mib = CONCURRENCY * avg_kb / 1024
     lines = []
@@ -717,6 +723,7 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
     add("| contender | images | median s | images/s | MB/s | runs (images/s) | ours / this |")
     add("| --- | ---: | ---: | ---: | ---: | --- | ---: |")
     names = {"ours": f"**ours**: the service's job, concurrency {CONCURRENCY}, batchSize {BATCH_SIZE}",
+             "ours-etag": "ours with `\"verify\": \"etag\"` (the PUT's ETag verifies; no HEAD)",
              "ours-xmx": f"ours, the service with `-Xmx{BOUNDED_HEAP}`",
              "ours-b10": f"ours with the service's default batchSize {DEFAULT_BATCH_SIZE} (one run)",
              "raw": f"raw ceiling: SDK PUT loop, concurrency {CONCURRENCY}",
@@ -730,7 +737,8 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
             f"{per_run} | {rr} |")
     add("")
     add(f"Ratios (images/s, medians): **ours/raw = {fmt(r_raw, 2)}**, **ours/rclone = {fmt(r_rclone, 2)}**, "
-        f"**ours/seed = {fmt(r_seed, 2)}**.")
+        f"**ours/seed = {fmt(r_seed, 2)}**; with `verify: etag`: ours-etag/raw = {fmt(e_raw, 2)}, "
+        f"ours-etag/rclone = {fmt(e_rclone, 2)}.")
     add("")
     add("## CPU time per image")
     add("")
@@ -790,6 +798,8 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
     add("| --- | --- | --- |")
     add(f"| migration ≥ 0.8 × raw ceiling | {fmt(r_raw, 2)} × | {'met' if r_raw and r_raw >= 0.8 else 'MISSED'} |")
     add(f"| migration ≥ rclone | {fmt(r_rclone, 2)} × | {'met' if r_rclone and r_rclone >= 1.0 else 'MISSED'} |")
+    add(f"| the same with `verify: etag` | {fmt(e_raw, 2)} × raw, {fmt(e_rclone, 2)} × rclone | "
+        f"{'met' if e_raw and e_raw >= 0.8 and e_rclone and e_rclone >= 1.0 else 'MISSED'} |")
     for t, label in (("ours", "JVM defaults"), ("ours-xmx", f"-Xmx{BOUNDED_HEAP}")):
         g = max_growth[t]
         verdict = "n/a" if g is None else ("met" if g < 256 * 1024 * 1024 else "MISSED")
@@ -850,6 +860,8 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
         f"row and the job item; a checkpoint per batch. Corrupt and non-image rows are recorded as failed "
         f"({ours[0]['failed'] if ours else 'n/a'} per run). Checked: the bucket holds exactly the {c['valid']} "
         f"valid images.")
+    add("- **ours-etag** is the same job with `\"verify\": \"etag\"`: no HEAD; the PUT's answer (ETag = MD5 of what "
+        "the store kept, after it checked Content-MD5) is the verification, as with `rclone --s3-no-head`.")
     add(f"- **ours-xmx** is the same with `-Xmx{BOUNDED_HEAP}` on the service's command line; **ours-b10** the same "
         f"with `batchSize` {DEFAULT_BATCH_SIZE}, the service's default (one run).")
     add(f"- **raw**: `bench/PutBench.java raw`, the same SDK and client settings as the service (aws-crt, path "
