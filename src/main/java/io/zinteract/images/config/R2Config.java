@@ -49,6 +49,14 @@ public interface R2Config {
     Duration callTimeout();
 
     /**
+     * Bytes the S3 client reads ahead of whoever consumes a response ({@code R2_READ_BUFFER_BYTES}): what one image
+     * streamed through the service holds in memory while its client reads slower than R2 sends. The SDK's default,
+     * 16 MiB, would let a few dozen slow clients fill a heap; larger values only help over long, fast links.
+     */
+    @WithDefault("1048576")
+    long readBufferBytes();
+
+    /**
      * Customer-provided encryption key (SSE-C): base64 of exactly 32 random bytes ({@code R2_SSE_C_KEY}), e.g.
      * {@code openssl rand -base64 32}. When set, every object read or write sends it and images are always streamed
      * through the service. Never logged. Objects written without it (or with another key) cannot be read with it.

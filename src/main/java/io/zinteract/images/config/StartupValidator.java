@@ -81,6 +81,9 @@ public class StartupValidator {
         if (!KEY_PREFIX.matcher(r2.keyPrefix()).matches()) {
             return "R2_KEY_PREFIX must be empty or folders of [A-Za-z0-9_-] each ending in '/'";
         }
+        if (r2.readBufferBytes() < 64 * 1024 || r2.readBufferBytes() > 256L * 1024 * 1024) {
+            return "R2_READ_BUFFER_BYTES must be between 65536 and 268435456";
+        }
         if (service.enableR2Storage() && !r2.configured()) {
             if (blank(r2.endpoint()) && blank(r2.accountId())) {
                 return "ENABLE_R2_STORAGE=true needs R2_ACCOUNT_ID or R2_ENDPOINT";

@@ -11,6 +11,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.net.URI;
+import java.time.Duration;
 
 /**
  * Builds the S3 clients the way R2 needs them, over the extension's builder (which carries the aws-crt HTTP client
@@ -31,6 +33,11 @@ import java.net.URI;
  * is replaced as a whole because the extension already sets a checksum option on it and the SDK refuses the option
  * on both levels; the one setting of it that operators may change, {@code quarkus.s3.chunked-encoding}, is carried over.
  * Do not turn chunked encoding off with aws-crt over plain HTTP: every PUT then hangs. Retries are ours (SmallRye Fault Tolerance in {@link R2Storage}), so the SDK does none.
+ *
+ * <p>The aws-crt HTTP client is built here too, because the extension cannot set its read buffer: the SDK's 16 MiB
+ * would be held per slowly read streamed image ({@code R2_READ_BUFFER_BYTES}). The extension's
+ * {@code quarkus.s3.async-client} max-concurrency, connection-timeout and connection-max-idle-time are carried over;
+ * its proxy and TCP keep-alive settings are not (R2 is reached directly).
  */
 @ApplicationScoped
 public class R2ClientFactory {
@@ -38,12 +45,17 @@ public class R2ClientFactory {
     @Produces
     @ApplicationScoped
     S3AsyncClient r2Client(S3AsyncClientBuilder builder, R2Config config,
-            @ConfigProperty(name = "quarkus.s3.chunked-encoding", defaultValue = "true") boolean chunkedEncoding) {
+            @ConfigProperty(name = "quarkus.s3.chunked-encoding", defaultValue = "true") boolean chunkedEncoding,
+            @ConfigProperty(name = "quarkus.s3.async-client.max-concurrency", defaultValue = "50") int maxConcurrency,
+            @ConfigProperty(name = "quarkus.s3.async-client.connection-timeout", defaultValue = "10S") Duration connectTimeout,
+            @ConfigProperty(name = "quarkus.s3.async-client.connection-max-idle-time", defaultValue = "5S") Duration maxIdle) {
         ClientOverrideConfiguration.Builder override = builder.overrideConfiguration() == null
                 ? ClientOverrideConfiguration.builder()
                 : builder.overrideConfiguration().toBuilder();
         override.retryPolicy(RetryPolicy.none()).apiCallTimeout(config.callTimeout());
         return builder
+                .httpClientBuilder(AwsCrtAsyncHttpClient.builder().readBufferSizeInBytes(config.readBufferBytes())
+                        .maxConcurrency(maxConcurrency).connectionTimeout(connectTimeout).connectionMaxIdleTime(maxIdle))
                 .endpointOverride(endpoint(config))
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials(config))

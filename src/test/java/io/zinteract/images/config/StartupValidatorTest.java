@@ -120,6 +120,10 @@ class StartupValidatorTest {
                     return Duration.ofSeconds(30);
                 }
 
+                public long readBufferBytes() {
+                    return Long.parseLong(get("R2_READ_BUFFER_BYTES").orElse("1048576"));
+                }
+
                 public Optional<String> sseCKey() {
                     return get("R2_SSE_C_KEY");
                 }
@@ -161,6 +165,8 @@ class StartupValidatorTest {
                 "ENABLE_R2_STORAGE=true needs R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY");
         cases.put(new Settings().with("R2_ACCESS_KEY_ID", "k"), "R2_SECRET_ACCESS_KEY is missing while R2_ACCESS_KEY_ID is set");
         cases.put(new Settings().with("R2_SECRET_ACCESS_KEY", "s"), "R2_ACCESS_KEY_ID is missing while R2_SECRET_ACCESS_KEY is set");
+        cases.put(new Settings().with("R2_READ_BUFFER_BYTES", "65535"), "R2_READ_BUFFER_BYTES must be between 65536 and 268435456");
+        cases.put(new Settings().with("R2_READ_BUFFER_BYTES", "268435457"), "R2_READ_BUFFER_BYTES must be between 65536 and 268435456");
         cases.put(new Settings().with("R2_ACCOUNT_ID", "my-account"), "R2_ACCOUNT_ID must be the 32-character hexadecimal Cloudflare account id");
         cases.put(new Settings().with("R2_ENDPOINT", "ftp://x"), "R2_ENDPOINT must be an http(s) URL such as https://<account>.r2.cloudflarestorage.com");
         cases.put(new Settings().with("R2_PUBLIC_URL", "images.example.com"), "R2_PUBLIC_URL must be an http(s) URL such as https://images.example.com");

@@ -22,6 +22,7 @@ class ObjectKeysTest {
             public String region() { return "auto"; }
             public String keyPrefix() { return prefix; }
             public Duration callTimeout() { return Duration.ofSeconds(1); }
+            public long readBufferBytes() { return 1 << 20; }
             public Optional<String> sseCKey() { return Optional.empty(); }
             public java.util.OptionalInt iaAfterDays() { return java.util.OptionalInt.empty(); }
         });
