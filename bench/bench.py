@@ -9,9 +9,22 @@ measures side by side, REPEATS times in a rotating order so that the noise of a 
   rclone  rclone copy of the same images as files (PUT with Content-MD5, then HEAD, like ours)
   seed    the seed plan's algorithm: batches of 10, 3 at a time, 100 ms pause (bench/PutBench.java seed)
 then the service's JVM start time to the first ready probe, and GET throughput with hey (wrk as a probe) for a base64
-row and an R2 row (redirect, and streamed with IMAGE_SERVE_MODE=proxy). Prints a table and writes bench/results/<date>-migration.md
-and bench/results/latest.md. Every wait is bounded; only loopback is used; every process started here is stopped here.
-Standard library only.
+row and an R2 row (redirect, and streamed with IMAGE_SERVE_MODE=proxy), and last the replica figure:
+  replicas  one migrate job on PostgreSQL (REPLICA_PG, trust auth; a fresh database per run, dropped afterwards) holding
+          REPLICA_N legacy rows (loaded with psql \copy after Flyway made the schema, then ANALYZEd), run by 1 replica
+          and by 2 replicas of the service (the second joins the job started on the first), each reaching S3Proxy
+          through bench/LatencyProxy.java, which delays every chunk REPLICA_DELAY_MS one way: images/s from the POST to
+          the job's completion, the ratio 2 ÷ 1 (target ≥ 1.6), each replica's uploads, and checks (objects == images
+          migrated, one key per row, no upload twice, no batch taken over).
+Prints a table and writes bench/results/<date>-migration.md and bench/results/latest.md. Every wait is bounded; only
+loopback (and the local PostgreSQL) is used; every process started here is stopped here. Standard library only.
+
+Knobs (environment): N, SIZE_KB, CONCURRENCY, BATCH_SIZE, REPEATS, START_REPEATS, GET_SECONDS, GET_CONNECTIONS,
+GET_PROXY, SERVICE_JAVA_OPTS, BOUNDED_HEAP, CONTENDERS, BENCH_WORK, BENCH_RESULTS; for the replicas: REPLICAS (0 skips
+them), REPLICA_N (min(N, 1000)), REPLICA_DELAY_MS (20), REPLICA_BATCH_SIZE (about 40 batches: REPLICA_N / 40, at least
+2 x CONCURRENCY, at most BATCH_SIZE), REPLICA_REPEATS (3; the order of 1 and 2 replicas alternates),
+REPLICA_JOIN_INTERVAL (PT0.5S), REPLICA_PG (postgres@127.0.0.1:5432), REPLICA_ANALYZE (1); ONLY=replicas (or a
+comma-separated choice of the contenders, start, get and replicas) runs just those.
 """
 import datetime
 import json
@@ -62,6 +75,26 @@ ALL_TOOLS = ["ours", "ours-etag", "ours-xmx", "ours-b10", "raw", "rclone", "seed
 ONCE = {"ours-b10"}
 OURS = ("ours", "ours-etag", "ours-xmx", "ours-b10")
 TOOLS = [t for t in ALL_TOOLS if t in (os.environ.get("CONTENDERS", "") or ",".join(ALL_TOOLS)).split(",")]
+# The replica figure: one migration job on PostgreSQL, run by 1 and then by 2 replicas of the service, each reaching
+# S3Proxy through bench/LatencyProxy.java (REPLICA_DELAY_MS one way, so a round trip gains twice that).
+REPLICAS = os.environ.get("REPLICAS", "1") != "0"
+REPLICA_N = env_int("REPLICA_N", min(N, 1000))
+REPLICA_DELAY_MS = env_int("REPLICA_DELAY_MS", 20)
+# Many batches per replica (a replica claims one batch at a time): about 40 batches, at least 2 x CONCURRENCY rows each.
+REPLICA_BATCH_SIZE = env_int("REPLICA_BATCH_SIZE", min(BATCH_SIZE, max(2 * CONCURRENCY, REPLICA_N // 40)))
+REPLICA_REPEATS = env_int("REPLICA_REPEATS", 3)
+# How often a replica looks for running jobs to join (the service's default is PT5S, long beside a job of seconds).
+REPLICA_JOIN_INTERVAL = os.environ.get("REPLICA_JOIN_INTERVAL", "") or "PT0.5S"
+REPLICA_PG = os.environ.get("REPLICA_PG", "") or "postgres@127.0.0.1:5432"
+# ANALYZE the images table after loading it (REPLICA_ANALYZE=0 leaves it without statistics).
+REPLICA_ANALYZE = os.environ.get("REPLICA_ANALYZE", "1") != "0"
+# ONLY=replicas (or any comma-separated choice of the contenders, start, get, replicas) runs just those measurements.
+ONLY = [x.strip() for x in os.environ.get("ONLY", "").split(",") if x.strip()]
+if ONLY:
+    TOOLS = [t for t in TOOLS if t in ONLY]
+    START_REPEATS = START_REPEATS if "start" in ONLY else 0
+    GET_SECONDS = GET_SECONDS if "get" in ONLY else 0
+    REPLICAS = REPLICAS and "replicas" in ONLY
 TICK = os.sysconf("SC_CLK_TCK")
 
 started_processes = []
@@ -541,6 +574,285 @@ def get_throughput(ctx, ours_last):
 
 
 # ---------------------------------------------------------------------------------------------------------------------
+# Replicas: one job on PostgreSQL, by 1 and by 2 services, against a store REPLICA_DELAY_MS away (bench/LatencyProxy).
+
+LEGACY_COLUMNS = ("id", "session_id", "participant_id", "table_id", "persona_id", "persona_title", "image_url",
+                  "image_data", "image_mime_type", "prompt", "provider", "status", "r2_key", "migration_status",
+                  "migrated_at", "created_at", "updated_at")
+
+
+def pg_user_host_port():
+    user, _, hostport = REPLICA_PG.rpartition("@")
+    host, _, port = hostport.partition(":")
+    return user or "postgres", host, port or "5432"
+
+
+def psql(sql, database="postgres", timeout=300):
+    """One psql command (trust auth); answers its unaligned output."""
+    user, host, port = pg_user_host_port()
+    out = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", port, "-U", user,
+                          "-d", database, "-tA", "-c", sql], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         timeout=timeout)
+    if out.returncode != 0:
+        raise SystemExit(f"psql failed ({sql[:80]}): {out.stderr.decode()[:500]}")
+    return out.stdout.decode().strip()
+
+
+def legacy_csv(sqlite_path, csv_path):
+    """The legacy rows as CSV for COPY: NULL as an empty unquoted field, every text quoted (so '' stays '')."""
+    import sqlite3
+
+    def field(value):
+        if value is None:
+            return ""
+        if isinstance(value, (int, float)):
+            return repr(value)
+        return '"' + str(value).replace('"', '""') + '"'
+
+    con = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True)
+    try:
+        with open(csv_path, "w", newline="") as f:
+            for row in con.execute(f"SELECT {', '.join(LEGACY_COLUMNS)} FROM images"):
+                f.write(",".join(field(v) for v in row) + "\n")
+    finally:
+        con.close()
+
+
+class LatencyProxy:
+    """bench/LatencyProxy.java in front of S3Proxy: every chunk delayed by delay_ms in each direction."""
+
+    def __init__(self, folder, name, target_port, delay_ms):
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.log = os.path.join(folder, f"{name}.log")
+        self.proc = start(["java", "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                           os.path.join(ROOT, "bench", "LatencyProxy.java"), str(self.port), "127.0.0.1",
+                           str(target_port), str(delay_ms)], self.log)
+        deadline = time.monotonic() + 60
+        while not self.listening():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"LatencyProxy did not start; see {self.log}")
+            time.sleep(0.1)
+
+    def listening(self):
+        try:
+            with open(self.log, errors="replace") as f:
+                return "listening on" in f.read()
+        except OSError:
+            return False
+
+    def stop(self):
+        """Stops it; answers the bytes it carried to the store and back (its last log line)."""
+        stop(self.proc)
+        with open(self.log, errors="replace") as f:
+            m = re.search(r"(\d+) connections, (\d+) bytes to the target, (\d+) bytes back", f.read())
+        return {"connections": int(m.group(1)), "bytesUp": int(m.group(2)), "bytesDown": int(m.group(3))} if m else {}
+
+
+def round_trip_ms(url, n=7):
+    """Median time of one small request (a fresh connection each time)."""
+    samples = []
+    for _ in range(n):
+        t = time.monotonic()
+        http("GET", url, timeout=10)
+        samples.append((time.monotonic() - t) * 1000)
+    return median(samples)
+
+
+def metric_sum(port, name, label=None):
+    status, body = http("GET", f"http://127.0.0.1:{port}/q/metrics", timeout=10)
+    total = 0.0
+    for line in body.decode().splitlines() if status == 200 else []:
+        if (line.startswith(name + "{") or line.startswith(name + " ")) and (label is None or label in line):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def jit_seconds(pid):
+    """CPU seconds of a JVM's JIT compiler threads so far."""
+    return sum(v for k, v in thread_cpu(pid).items() if k.startswith(("C CompilerThre", "CompilerThre")))
+
+
+def per_count_ms(total_seconds, count):
+    return total_seconds * 1000 / count if count else None
+
+
+def log_time(path, pattern):
+    """Wall-clock time (epoch seconds) of the first log line matching pattern (its yyyy-MM-dd HH:mm:ss,SSS stamp)."""
+    try:
+        with open(path, errors="replace") as f:
+            for line in f:
+                if re.search(pattern, line):
+                    m = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3})", line)
+                    if m:
+                        return time.mktime(time.strptime(m.group(1), "%Y-%m-%d %H:%M:%S")) + int(m.group(2)) / 1000
+    except OSError:
+        pass
+    return None
+
+
+def run_replicas(ctx, data, csv_path, valid, image_bytes, count, r):
+    """One job by COUNT replicas on a fresh PostgreSQL database and bucket; timed from the POST to 'completed'."""
+    folder, s3 = ctx["folder"], ctx["s3"]
+    user, host, port = pg_user_host_port()
+    database = f"bench_r{count}_{os.getpid()}"
+    psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    psql(f"CREATE DATABASE {database}")
+    bucket = s3.bucket(f"replicas{count}-{r}")
+    names = ["replica-a", "replica-b", "replica-c", "replica-d"][:count]
+    proxies, services = {}, {}
+    result = {"replicas": count, "database": database, "bucket": bucket}
+    try:
+        for name in names:
+            proxies[name] = LatencyProxy(folder, f"r{count}-{r}-{name}-proxy", s3.port, REPLICA_DELAY_MS)
+        direct = round_trip_ms(s3.endpoint + "/")
+        delayed = round_trip_ms(proxies[names[0]].endpoint + "/")
+        result["probe"] = {"directMs": direct, "proxiedMs": delayed}
+        log(f"replicas={count}: one request to S3Proxy directly {direct:.1f} ms, through the latency proxy "
+            f"{delayed:.1f} ms (connection set-up is not delayed; each byte is, {REPLICA_DELAY_MS} ms each way)")
+        for name in names:
+            services[name] = Service(folder, f"r{count}-{r}-{name}", os.path.join(folder, f"r{count}-{name}.db"), s3,
+                                     bucket, extra_env={
+                                         "DATABASE_URL": f"postgresql://{user}@{host}:{port}/{database}",
+                                         "R2_ENDPOINT": proxies[name].endpoint, "MIGRATION_WORKER_ID": name,
+                                         # Joining a job started elsewhere needs this on (README, replicas).
+                                         "MIGRATION_RESUME_ON_START": "true",
+                                         "MIGRATION_JOIN_INTERVAL": REPLICA_JOIN_INTERVAL})
+        for service in services.values():
+            service.wait_ready()
+        # Flyway made the schema; now the legacy rows, as the legacy app left them.
+        psql(f"\\copy images({', '.join(LEGACY_COLUMNS)}) FROM '{csv_path}' WITH (FORMAT csv)", database, timeout=900)
+        if REPLICA_ANALYZE:
+            # What autovacuum does a minute after a bulk load (this machine's PostgreSQL runs with autovacuum off).
+            # Without statistics the planner reads the job's pages through idx_images_r2_key and sorts, so the page
+            # query computes length(image_data) of every pending row, about 1 s per page at 2,000 rows of 200 KB.
+            psql("ANALYZE images", database)
+        loaded = int(psql("SELECT COUNT(*) FROM images", database))
+        if loaded != ctx["replicaRows"]:
+            raise SystemExit(f"loaded {loaded} rows into {database}, expected {ctx['replicaRows']}")
+        a = services[names[0]]
+        auth = {"Authorization": f"Bearer {ADMIN_KEY}"}
+        pids = {**{n: s.pid for n, s in services.items()}, "s3proxy": s3.proc.pid,
+                **{f"{n}-proxy": p.proc.pid for n, p in proxies.items()}}
+        cpu0 = {k: cpu_seconds(v) for k, v in pids.items()}
+        jit0 = {n: jit_seconds(s.pid) for n, s in services.items()}
+        body = json.dumps({"action": "migrate", "concurrency": CONCURRENCY, "batchSize": REPLICA_BATCH_SIZE})
+        wall0 = time.time()
+        t = time.monotonic()
+        status, answer = http("POST", a.base + "/api/migrate-images", body.encode(),
+                              {"Content-Type": "application/json", **auth}, timeout=60)
+        if status not in (200, 202):
+            raise SystemExit(f"replicas={count}: migrate answered {status}: {answer[:500]!r}")
+        job_id = json.loads(answer)["jobId"]
+        deadline = t + 900
+        first_batch = {}
+        while True:
+            status, answer = http("GET", f"{a.base}/api/migrate-images/jobs/{job_id}", headers=auth, timeout=30)
+            job = json.loads(answer) if status == 200 else {}
+            if len(first_batch) < count:
+                # When each replica claimed its first batch (claims are deleted once folded, so look while it runs).
+                for line in psql(f"SELECT claimed_by, MIN(claimed_at) FROM migration_claims WHERE job_id = "
+                                 f"'{job_id}' AND batch_no >= 0 GROUP BY claimed_by", database).splitlines():
+                    worker, _, at = line.partition("|")
+                    if worker and worker not in first_batch:
+                        first_batch[worker] = int(at) / 1000 - wall0
+            if job.get("state") not in (None, "running", "waiting-for-storage"):
+                break
+            if time.monotonic() > deadline:
+                raise SystemExit(f"replicas={count}: job {job_id} did not end within 900 s: {answer[:500]!r}")
+            time.sleep(0.1)
+        seconds = time.monotonic() - t
+        cpu = {k: (cpu_seconds(v) or 0) - (cpu0[k] or 0) for k, v in pids.items()}
+        jit = {n: jit_seconds(s.pid) - jit0[n] for n, s in services.items()}
+        per_replica = {}
+        for name, service in services.items():
+            per_replica[name] = {
+                "uploaded": int(metric_sum(service.port, "migration_images_total", 'outcome="migrated"')),
+                "bytes": int(metric_sum(service.port, "migration_uploaded_bytes_total")),
+                "takenOver": int(metric_sum(service.port, "migration_claims_taken_over_total")),
+                # Upload and verify (PUT, then HEAD) per image, retries included: the store's share of an image's time.
+                "uploadMs": per_count_ms(metric_sum(service.port, "migration_upload_duration_seconds_sum"),
+                                         metric_sum(service.port, "migration_upload_duration_seconds_count")),
+                "joinedAfter": None if name == names[0] else
+                (lambda w: None if w is None else w - wall0)(log_time(service.log, r"Joining migrate job")),
+                "firstBatchAfter": first_batch.get(name),
+            }
+        rows = psql("SELECT COUNT(r2_key), COUNT(DISTINCT r2_key) FROM images", database).split("|")
+        result.update({"state": job.get("state"), "jobId": job_id, "seconds": seconds, "images": job.get("migrated"),
+                       "failed": job.get("failed"), "processed": job.get("processed"), "total": job.get("total"),
+                       "bytes": job.get("bytes"), "workers": job.get("workers") or [],
+                       "jobSeconds": parse_time(job["finishedAt"]) - parse_time(job["startedAt"])
+                       if job.get("finishedAt") and job.get("startedAt") else None,
+                       "perReplica": per_replica, "cpu": cpu, "jit": jit, "rowsWithKey": int(rows[0]),
+                       "distinctKeys": int(rows[1]), "load": loadavg()})
+    finally:
+        for service in services.values():
+            service.stop()
+        carried = {name: proxy.stop() for name, proxy in proxies.items()}
+        try:
+            psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        except SystemExit as e:
+            log(f"could not drop {database}: {e}")
+    objects = s3.count(bucket)
+    s3.drop(bucket)
+    for name, c in carried.items():
+        result["perReplica"].setdefault(name, {})["carried"] = c
+    images = result.get("images") or 0
+    up = sum(c.get("bytesUp", 0) for c in carried.values())
+    checks = {
+        "completed": result.get("state") == "completed",
+        "all valid images migrated": images == valid,
+        "objects in the bucket == images migrated": objects == images,
+        "one distinct key per migrated row": result["rowsWithKey"] == result["distinctKeys"] == images,
+        "uploads counted by the replicas == images migrated (no image uploaded twice)":
+            sum(p.get("uploaded", 0) for p in result["perReplica"].values()) == images,
+        "no batch taken over": all(p.get("takenOver", 0) == 0 for p in result["perReplica"].values()),
+    }
+    if count > 1:
+        checks["every replica uploaded a share"] = all(p.get("uploaded", 0) > 0 for p in result["perReplica"].values())
+    result.update(objects=objects, checks=checks, rate=images / result["seconds"] if result.get("seconds") else None,
+                  bytesUp=up, upOverImageBytes=up / image_bytes if image_bytes else None)
+    return result
+
+
+def replica_figures(ctx):
+    """REPLICA_REPEATS rounds of 1 replica and 2 replicas (the order alternates), on the same legacy rows."""
+    data = ctx["data"]
+    if REPLICA_N != N:
+        data = os.path.join(WORK, f"data-n{REPLICA_N}-s{SIZE_KB}")
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_legacy_db.py"), "--out", data, "--n",
+                        str(REPLICA_N), "--size-kb", str(SIZE_KB)], check=True, timeout=900)
+    with open(os.path.join(data, "summary.json")) as f:
+        summary = json.load(f)
+    csv_path = os.path.join(ctx["folder"], "replica-rows.csv")
+    legacy_csv(os.path.join(data, "legacy.db"), csv_path)
+    ctx["replicaRows"] = summary["rows"]
+    valid, image_bytes = summary["counts"]["valid"], summary["imageBytes"]
+    runs = {1: [], 2: []}
+    try:
+        for r in range(1, REPLICA_REPEATS + 1):
+            for count in ((1, 2) if r % 2 else (2, 1)):
+                res = run_replicas(ctx, data, csv_path, valid, image_bytes, count, r)
+                runs[count].append(res)
+                shares = ", ".join(f"{n} {p.get('uploaded')} (first batch after {fmt(p.get('firstBatchAfter'), 2)} s"
+                                   + (f", joined after {p['joinedAfter']:.2f} s" if p.get("joinedAfter") is not None
+                                      else "") + f", upload+verify {fmt(p.get('uploadMs'), 0)} ms/image)"
+                                   for n, p in res["perReplica"].items())
+                failed = [k for k, ok in res["checks"].items() if not ok]
+                log(f"replicas={count} run {r}: {res['images']} images in {res['seconds']:.2f} s = "
+                    f"{fmt(res['rate'])}/s (job {fmt(res['jobSeconds'], 2)} s); uploads {shares}; objects "
+                    f"{res['objects']}; CPU s {json.dumps({k: round(v, 1) for k, v in res['cpu'].items()})} (JIT "
+                    f"{json.dumps({k: round(v, 1) for k, v in res['jit'].items()})}); "
+                    f"checks {'all passed' if not failed else 'FAILED: ' + '; '.join(failed)}")
+    finally:
+        os.remove(csv_path)
+    rate1 = median([x["rate"] for x in runs[1]])
+    rate2 = median([x["rate"] for x in runs[2]])
+    return {"runs": runs, "rows": summary["rows"], "valid": valid, "imageBytes": image_bytes, "rate1": rate1,
+            "rate2": rate2, "ratio": rate2 / rate1 if rate1 and rate2 else None}
+
+
+# ---------------------------------------------------------------------------------------------------------------------
 
 def median(values):
     values = [v for v in values if v is not None]
@@ -587,7 +899,8 @@ def main():
     info = machine()
     load_before = loadavg()
     log(f"N={N} SIZE_KB={SIZE_KB} CONCURRENCY={CONCURRENCY} BATCH_SIZE={BATCH_SIZE} REPEATS={REPEATS}; "
-        f"work folder {folder}; load {load_before}")
+        f"contenders {','.join(TOOLS) or 'none'}; replicas {'yes' if REPLICAS else 'no'}; work folder {folder}; "
+        f"load {load_before}")
 
     data = os.path.join(WORK, f"data-n{N}-s{SIZE_KB}")
     subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_legacy_db.py"), "--out", data, "--n", str(N),
@@ -608,7 +921,7 @@ def main():
         putbench(folder, "warmup", ["raw", data + "/manifest.tsv", data + "/files", warm, str(CONCURRENCY)], s3)
         s3.drop(warm)
         ours_last = None
-        for r in range(1, REPEATS + 1):
+        for r in range(1, REPEATS + 1 if TOOLS else 1):
             order = TOOLS[(r - 1) % len(TOOLS):] + TOOLS[:(r - 1) % len(TOOLS)]
             for tool in order:
                 if tool in ONCE and r > 1:
@@ -644,12 +957,21 @@ def main():
         if GET_SECONDS > 0 and ours_last:
             log("GET throughput")
             gets = get_throughput(ctx, ours_last)
+        replicas = None
+        if REPLICAS:
+            log(f"replicas: REPLICA_N={REPLICA_N}, {REPLICA_DELAY_MS} ms each way, batchSize {REPLICA_BATCH_SIZE}, "
+                f"concurrency {CONCURRENCY}, join interval {REPLICA_JOIN_INTERVAL}")
+            replicas = replica_figures(ctx)
+            log(f"replicas: 1 replica {fmt(replicas['rate1'])} images/s, 2 replicas {fmt(replicas['rate2'])} images/s, "
+                f"ratio {fmt(replicas['ratio'], 2)} (target 1.6)")
     finally:
         stop_all()
     report = write_report(info, load_before, loadavg(), summary, runs, starts, gets,
-                          time.monotonic() - bench_started, folder)
+                          time.monotonic() - bench_started, folder, replicas)
     print(report["table"])
     log(f"report: {report['path']} (and {os.path.join(RESULTS, 'latest.md')}); work files in {folder}")
+    if replicas and any(not ok for count in (1, 2) for x in replicas["runs"][count] for ok in x["checks"].values()):
+        raise SystemExit("bench: a replica run failed its checks (see the report)")
 
 
 def per_image_ms(res, key):
@@ -677,8 +999,9 @@ def thread_groups(threads):
     return out
 
 
-def write_report(info, load_before, load_after, summary, runs, starts, gets, elapsed, folder):
+def write_report(info, load_before, load_after, summary, runs, starts, gets, elapsed, folder, replicas=None):
     runs = {t: runs.get(t, []) for t in ALL_TOOLS}
+    contenders = any(runs[t] for t in ALL_TOOLS)
     med = {t: {"rate": median([x["rate"] for x in runs[t]]), "mbps": median([x["mbps"] for x in runs[t]]),
                "seconds": median([x["seconds"] for x in runs[t]]), "images": runs[t][0]["images"] if runs[t] else None,
                "cpu": median([per_image_ms(x, "cpuSeconds") for x in runs[t]]),
@@ -702,8 +1025,13 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
     date = datetime.date.today().isoformat()
     add(f"# Migration benchmark, {date}")
     add("")
-    add(f"Command: `N={N} SIZE_KB={SIZE_KB} CONCURRENCY={CONCURRENCY} bench/run.sh` (batchSize {BATCH_SIZE}, "
-        f"{REPEATS} repeats, figures are medians; contenders {', '.join(TOOLS)}). Took {elapsed / 60:.1f} min.")
+    only = f"ONLY={','.join(ONLY)} " if ONLY else ""
+    add(f"Command: `{only}N={N} SIZE_KB={SIZE_KB} CONCURRENCY={CONCURRENCY} bench/run.sh` ("
+        + (f"batchSize {BATCH_SIZE}, {REPEATS} repeats, figures are medians; contenders {', '.join(TOOLS)}"
+           if contenders else "no contenders")
+        + (f"; replicas: REPLICA_N={REPLICA_N}, REPLICA_DELAY_MS={REPLICA_DELAY_MS}, REPLICA_BATCH_SIZE="
+           f"{REPLICA_BATCH_SIZE}, REPLICA_REPEATS={REPLICA_REPEATS}" if replicas else "")
+        + f"). Took {elapsed / 60:.1f} min.")
     add("")
     add(f"Machine: {info['cpus']} cores, {info.get('memGiB')} GiB, {info['platform']}; {info['java']}; "
         f"{info['rclone']}; S3Proxy 4.1.0 (filesystem backend) on loopback. **The machine was shared** with other "
@@ -718,6 +1046,8 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
         f"with an external URL), {c['corruptBase64']} corrupt base64, {c['notAnImage']} base64 that is not an image, "
         f"{c['externalOnly']} external-URL-only rows, {c['none']} empty failed generations.")
     add("")
+    # Sections whose measurement did not run (ONLY=..., GET_SECONDS=0, START_REPEATS=0) are cut out again below.
+    mark = len(lines)
     add("## Migration throughput")
     add("")
     add("| contender | images | median s | images/s | MB/s | runs (images/s) | ours / this |")
@@ -808,7 +1138,12 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
     add(f"| heap bounded by concurrency × image size | largest after-GC heap {fmt(mem['ours']['maxAfterGcMb'], 0)} MB "
         f"(bounded run {fmt(mem['ours-xmx']['maxAfterGcMb'], 0)} MB) with {bound_mib:.1f} MiB of images in flight | "
         f"see the memory table |")
+    if replicas:
+        add(replica_target_row(replicas))
     add("")
+    if not contenders:
+        del lines[mark:]
+    mark = len(lines)
     add(f"## Image GET throughput (hey, {GET_CONNECTIONS} connections, {GET_SECONDS} s after a 2 s warm-up, "
         f"redirects not followed)")
     add("")
@@ -841,6 +1176,9 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
             "every answer, and a proxy may refuse or mis-frame them. The headers come from `image/ImageResponses` "
             "setting Content-Length on a streamed `RestMulti` answer.")
     add("")
+    if not gets:
+        del lines[mark:]
+    mark = len(lines)
     add("## JVM start to the first ready probe")
     add("")
     ready = [s["readySeconds"] for s in starts] or [None]
@@ -850,6 +1188,11 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
         f"median {fmt(median([s['quarkusSeconds'] for s in starts]), 2)} s; RSS when ready "
         f"{fmt(mib(median([s['rss'] for s in starts])), 0)} MiB.")
     add("")
+    if not starts:
+        del lines[mark:]
+    if replicas:
+        replica_section(add, replicas)
+    mark = len(lines)
     add("## How each contender was measured")
     add("")
     add(f"- **ours**: the packaged service (`java -jar {os.path.relpath(APP, ROOT)}/quarkus-run.jar`) on a fresh copy of the "
@@ -879,17 +1222,88 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
     add(f"- S3Proxy got a warm-up pass before the first contender; every contender wrote into its own empty bucket, "
         f"deleted after it was counted. Work files of this run: `{os.path.relpath(folder, ROOT)}`.")
     add("")
+    if not contenders:
+        del lines[mark:]
     text = "\n".join(lines)
     os.makedirs(RESULTS, exist_ok=True)
-    name = f"{date}-migration.md" if (N, SIZE_KB, CONCURRENCY) == (2000, 200, 8) else \
-        f"{date}-migration-n{N}-s{SIZE_KB}-c{CONCURRENCY}.md"
+    name = f"{date}-migration.md" if (N, SIZE_KB, CONCURRENCY) == (2000, 200, 8) and not ONLY else \
+        f"{date}-migration-n{N}-s{SIZE_KB}-c{CONCURRENCY}{'-only-' + '-'.join(ONLY) if ONLY else ''}.md"
     path = os.path.join(RESULTS, name)
     with open(path, "w") as f:
         f.write(text)
     shutil.copyfile(path, os.path.join(RESULTS, "latest.md"))
-    table_start = text.index("## Migration throughput")
-    table_end = text.index("## How each contender")
+    table_start = text.index("\n## ") + 1
+    table_end = text.index("## How each contender") if "## How each contender" in text else len(text)
     return {"path": path, "table": text[table_start:table_end]}
+
+
+def replica_target_row(rep):
+    ratio = rep["ratio"]
+    return (f"| 2 replicas ≥ 1.6 × 1 replica, store {REPLICA_DELAY_MS} ms away each way | {fmt(ratio, 2)} × "
+            f"({fmt(rep['rate2'])} vs {fmt(rep['rate1'])} images/s) | "
+            f"{'n/a' if ratio is None else ('met' if ratio >= 1.6 else 'MISSED')} |")
+
+
+def replica_section(add, rep):
+    """The report's replica figure: 1 replica and 2 replicas on one PostgreSQL job against a store far away."""
+    runs = rep["runs"]
+    add(f"## Two replicas against a store {REPLICA_DELAY_MS} ms away")
+    add("")
+    add(f"One `migrate` job (concurrency {CONCURRENCY} per replica, **batchSize {REPLICA_BATCH_SIZE}**, so that each "
+        f"replica claims many batches: {rep['rows']} rows make {-(-rep['rows'] // REPLICA_BATCH_SIZE)} batches) on a "
+        f"fresh PostgreSQL database holding {rep['rows']} legacy rows ({rep['valid']} valid images, "
+        f"{mb(rep['imageBytes']):.1f} MB), started on replica-a with `POST /api/migrate-images`; replica-b (when "
+        f"present) joins it (`MIGRATION_RESUME_ON_START=true`, `MIGRATION_JOIN_INTERVAL={REPLICA_JOIN_INTERVAL}`). "
+        f"Each replica reaches S3Proxy through its own `bench/LatencyProxy.java`, which delays every chunk by "
+        f"{REPLICA_DELAY_MS} ms in each direction ({2 * REPLICA_DELAY_MS} ms per round trip, bandwidth not limited; "
+        f"the database is not delayed). Timed from the POST to the first poll (every 100 ms) that sees the job "
+        f"`completed`.")
+    add("")
+    add("| replicas | images | s (POST → completed) | job s | images/s | uploads per replica (the replicas' "
+        "counters; times after the POST) | shares in the job report (processed) | CPU s: replicas (of which JIT), "
+        "S3Proxy, latency proxies | load |")
+    add("| ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |")
+    for count in (1, 2):
+        for x in runs[count]:
+            uploads = "; ".join(f"{n} {p.get('uploaded')} ("
+                                + (f"joined at {p['joinedAfter']:.2f} s, " if p.get("joinedAfter") is not None else "")
+                                + f"first batch at {fmt(p.get('firstBatchAfter'), 2)} s, "
+                                  f"{fmt(p.get('uploadMs'), 0)} ms per PUT+HEAD)"
+                                for n, p in x["perReplica"].items())
+            shares = ", ".join(f"{w['workerId']} {w['processed']}" for w in x["workers"]) or "n/a"
+            cpu = x["cpu"]
+            replica_cpu = " + ".join(f"{cpu[n]:.1f} (JIT {x['jit'][n]:.1f})" for n in x["perReplica"])
+            proxy_cpu = sum(v for k, v in cpu.items() if k.endswith("-proxy"))
+            add(f"| {count} | {x['images']} | {fmt(x['seconds'], 2)} | {fmt(x['jobSeconds'], 2)} | {fmt(x['rate'])} | "
+                f"{uploads} | {shares} | {replica_cpu}, {cpu['s3proxy']:.1f}, {proxy_cpu:.1f} | {x['load']} |")
+    add("")
+    ratio = rep["ratio"]
+    add(f"**2 replicas ÷ 1 replica = {fmt(ratio, 2)}** ({fmt(rep['rate2'])} vs {fmt(rep['rate1'])} images/s"
+        f"{', medians' if REPLICA_REPEATS > 1 else ''}); target ≥ 1.6: "
+        f"**{'n/a' if ratio is None else ('met' if ratio >= 1.6 else 'MISSED')}**.")
+    add("")
+    probe = runs[1][0]["probe"] if runs[1] else runs[2][0]["probe"]
+    add(f"Latency check: one small request to S3Proxy took {probe['directMs']:.1f} ms directly and "
+        f"{probe['proxiedMs']:.1f} ms through the latency proxy (median of 7, a new connection each; the proxy accepts "
+        f"at once, so only the bytes are delayed, not the connection set-up).")
+    add("")
+    failed = [(count, x["bucket"], k) for count in (1, 2) for x in runs[count]
+              for k, ok in x["checks"].items() if not ok]
+    names = list(runs[2][0]["checks"]) if runs[2] else list(runs[1][0]["checks"]) if runs[1] else []
+    if failed:
+        add("**Checks that FAILED**: " + "; ".join(f"{count} replica(s), {bucket}: {k}" for count, bucket, k in failed)
+            + ".")
+    else:
+        add("Checked after every run: " + "; ".join(names) + ".")
+    up = [f"{x['upOverImageBytes']:.3f}" for count in (1, 2) for x in runs[count] if x.get("upOverImageBytes")]
+    add(f"Bytes the replicas sent to the store ÷ image bytes: {', '.join(up)} (request headers, aws-chunked "
+        f"signatures and HEADs; an image uploaded twice would add about {100 / max(rep['valid'], 1):.2f} %).")
+    add("")
+    add(f"Both replicas, S3Proxy, PostgreSQL and the latency proxies share this machine's {os.cpu_count()} cores: "
+        "when their CPU seconds approach cores × seconds (or the load average exceeds the cores), the figure measures "
+        "the machine, not the replicas' sharing. Each run starts fresh JVMs, so JIT compilation falls inside the timed "
+        "span, twice over with 2 replicas; a larger REPLICA_N amortizes it.")
+    add("")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,11 @@
 # prints a table and writes bench/results/<date>-migration.md and bench/results/latest.md.
 # Other knobs: BATCH_SIZE (100), REPEATS (3), START_REPEATS (3), GET_SECONDS (10), GET_CONNECTIONS (16), GET_PROXY (1),
 # SERVICE_JAVA_OPTS (none), BENCH_WORK (target/bench).
+# Last comes the replica figure (1 vs 2 replicas on one PostgreSQL job, the store behind bench/LatencyProxy.java; needs
+# psql and a PostgreSQL with trust auth): REPLICAS (1; 0 skips it), REPLICA_N (min(N, 1000)), REPLICA_DELAY_MS (20, one
+# way), REPLICA_BATCH_SIZE (about 40 batches), REPLICA_REPEATS (3), REPLICA_JOIN_INTERVAL (PT0.5S), REPLICA_PG
+# (postgres@127.0.0.1:5432), REPLICA_ANALYZE (1). ONLY=replicas runs just that (ONLY takes a comma-separated choice of
+# ours, ours-xmx, ours-b10, raw, rclone, seed, start, get, replicas), e.g. `ONLY=replicas N=300 bench/run.sh`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +34,10 @@ fi
 for tool in java javac python3 wrk hey rclone; do
   command -v "$tool" > /dev/null || { echo "bench: $tool is needed" >&2; exit 1; }
 done
+if [ "${REPLICAS:-1}" != 0 ] && ! command -v psql > /dev/null; then
+  echo "bench: psql (and a PostgreSQL, REPLICA_PG) is needed for the replica figure; REPLICAS=0 skips it" >&2
+  exit 1
+fi
 
 JAR=target/quarkus-app/quarkus-run.jar
 if [ ! -f "$JAR" ] || [ ! -f target/s3proxy/s3proxy.jar ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
