@@ -21,7 +21,7 @@ loopback (and the local PostgreSQL) is used; every process started here is stopp
 
 Knobs (environment): N, SIZE_KB, CONCURRENCY, BATCH_SIZE, REPEATS, START_REPEATS, GET_SECONDS, GET_CONNECTIONS,
 GET_PROXY, SERVICE_JAVA_OPTS, BOUNDED_HEAP, CONTENDERS, BENCH_WORK, BENCH_RESULTS; for the replicas: REPLICAS (0 skips
-them), REPLICA_N (min(N, 1000)), REPLICA_DELAY_MS (20), REPLICA_BATCH_SIZE (about 40 batches: REPLICA_N / 40, at least
+them), REPLICA_N (min(N, 1000)), REPLICA_DELAY_MS (50), REPLICA_BATCH_SIZE (about 40 batches: REPLICA_N / 40, at least
 2 x CONCURRENCY, at most BATCH_SIZE), REPLICA_REPEATS (3; the order of 1 and 2 replicas alternates),
 REPLICA_JOIN_INTERVAL (PT0.5S), REPLICA_PG (postgres@127.0.0.1:5432), REPLICA_ANALYZE (1); ONLY=replicas (or a
 comma-separated choice of the contenders, start, get and replicas) runs just those.
@@ -79,7 +79,7 @@ TOOLS = [t for t in ALL_TOOLS if t in (os.environ.get("CONTENDERS", "") or ",".j
 # S3Proxy through bench/LatencyProxy.java (REPLICA_DELAY_MS one way, so a round trip gains twice that).
 REPLICAS = os.environ.get("REPLICAS", "1") != "0"
 REPLICA_N = env_int("REPLICA_N", min(N, 1000))
-REPLICA_DELAY_MS = env_int("REPLICA_DELAY_MS", 20)
+REPLICA_DELAY_MS = env_int("REPLICA_DELAY_MS", 50)
 # Many batches per replica (a replica claims one batch at a time): about 40 batches, at least 2 x CONCURRENCY rows each.
 REPLICA_BATCH_SIZE = env_int("REPLICA_BATCH_SIZE", min(BATCH_SIZE, max(2 * CONCURRENCY, REPLICA_N // 40)))
 REPLICA_REPEATS = env_int("REPLICA_REPEATS", 3)

@@ -6,7 +6,7 @@
 # Other knobs: BATCH_SIZE (100), REPEATS (3), START_REPEATS (3), GET_SECONDS (10), GET_CONNECTIONS (16), GET_PROXY (1),
 # SERVICE_JAVA_OPTS (none), BENCH_WORK (target/bench).
 # Last comes the replica figure (1 vs 2 replicas on one PostgreSQL job, the store behind bench/LatencyProxy.java; needs
-# psql and a PostgreSQL with trust auth): REPLICAS (1; 0 skips it), REPLICA_N (min(N, 1000)), REPLICA_DELAY_MS (20, one
+# psql and a PostgreSQL with trust auth): REPLICAS (1; 0 skips it), REPLICA_N (min(N, 1000)), REPLICA_DELAY_MS (50, one
 # way), REPLICA_BATCH_SIZE (about 40 batches), REPLICA_REPEATS (3), REPLICA_JOIN_INTERVAL (PT0.5S), REPLICA_PG
 # (postgres@127.0.0.1:5432), REPLICA_ANALYZE (1). ONLY=replicas runs just that (ONLY takes a comma-separated choice of
 # ours, ours-xmx, ours-b10, raw, rclone, seed, start, get, replicas), e.g. `ONLY=replicas N=300 bench/run.sh`.
