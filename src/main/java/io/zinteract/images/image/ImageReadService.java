@@ -6,6 +6,7 @@ import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.storage.R2Urls;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;
@@ -21,11 +22,13 @@ public class ImageReadService {
 
     private final ImageRepository repository;
     private final R2Storage storage;
+    private final R2Urls urls;
     private final ServiceConfig config;
 
-    public ImageReadService(ImageRepository repository, R2Storage storage, ServiceConfig config) {
+    public ImageReadService(ImageRepository repository, R2Storage storage, R2Urls urls, ServiceConfig config) {
         this.repository = repository;
         this.storage = storage;
+        this.urls = urls;
         this.config = config;
     }
 
@@ -66,13 +69,13 @@ public class ImageReadService {
                     .orElseThrow(() -> new ApiException(ErrorCode.IMAGE_CONTENT_MISSING,
                             "object " + row.r2Key() + " of image " + row.id() + " is missing from the bucket")));
         }
-        Optional<String> publicUrl = storage.publicUrl(row.r2Key());
+        Optional<String> publicUrl = urls.publicUrl(row.r2Key());
         if (publicUrl.isPresent()) {
             return Uni.createFrom().item(new ImageContent.Redirect(StorageKind.R2, URI.create(publicUrl.get()),
                     "public, max-age=86400"));
         }
         return Uni.createFrom().item(() -> new ImageContent.Redirect(StorageKind.R2,
-                storage.presignGet(row.r2Key(), config.serve().presignTtl()), "private, no-store"));
+                urls.presignGet(row.r2Key(), config.serve().presignTtl()), "private, no-store"));
     }
 
     private Uni<ImageContent> fromDatabase(ImageRecord row) {

@@ -3,6 +3,7 @@ package io.zinteract.images.image;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.storage.R2Urls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
@@ -23,11 +24,11 @@ public class ImageResponses {
 
     static final String STORAGE_HEADER = "X-Image-Storage";
 
-    private final R2Storage storage;
+    private final R2Urls urls;
     private final ServiceConfig config;
 
-    public ImageResponses(R2Storage storage, ServiceConfig config) {
-        this.storage = storage;
+    public ImageResponses(R2Urls urls, ServiceConfig config) {
+        this.urls = urls;
         this.config = config;
     }
 
@@ -50,7 +51,7 @@ public class ImageResponses {
     /** Where clients fetch an image: the public R2 URL when there is one, else this service. */
     public String url(ImageRecord row, UriInfo uri) {
         if (row.storage() == StorageKind.R2) {
-            Optional<String> publicUrl = storage.publicUrl(row.r2Key());
+            Optional<String> publicUrl = urls.publicUrl(row.r2Key());
             if (publicUrl.isPresent()) {
                 return publicUrl.get();
             }

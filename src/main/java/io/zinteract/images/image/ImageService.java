@@ -10,6 +10,7 @@ import io.zinteract.images.storage.MultipartUploader;
 import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.PutObject;
 import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.storage.R2Urls;
 import io.zinteract.images.storage.StorageClassPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -44,16 +45,18 @@ public class ImageService {
 
     private final ImageRepository repository;
     private final R2Storage storage;
+    private final R2Urls urls;
     private final ObjectKeys keys;
     private final ServiceConfig config;
     private final MeterRegistry registry;
     private final MultipartUploader uploader;
     private final StorageClassPolicy classes;
 
-    public ImageService(ImageRepository repository, R2Storage storage, ObjectKeys keys, ServiceConfig config,
+    public ImageService(ImageRepository repository, R2Storage storage, R2Urls urls, ObjectKeys keys, ServiceConfig config,
             MeterRegistry registry, MultipartUploader uploader, StorageClassPolicy classes) {
         this.repository = repository;
         this.storage = storage;
+        this.urls = urls;
         this.keys = keys;
         this.config = config;
         this.registry = registry;
@@ -260,7 +263,7 @@ public class ImageService {
     /** The row of an image whose bytes are in R2 under {@code key}: metadata only. */
     private NewImageRow inR2(NewImageRow b, String key, String storageClass) {
         return new NewImageRow(b.id(), b.sessionId(), b.participantId(), b.tableId(), b.personaId(), b.personaTitle(),
-                storage.publicUrl(key).orElse(null), null, b.imageMimeType(), b.prompt(), b.provider(), b.status(), key,
+                urls.publicUrl(key).orElse(null), null, b.imageMimeType(), b.prompt(), b.provider(), b.status(), key,
                 "completed", b.createdAt(), b.createdAt(), b.contentType(), b.sizeBytes(), b.sha256(), storageClass);
     }
 

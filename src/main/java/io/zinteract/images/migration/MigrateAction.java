@@ -12,6 +12,7 @@ import io.zinteract.images.storage.ObjectHead;
 import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.PutObject;
 import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.storage.R2Urls;
 import io.zinteract.images.storage.StorageClassPolicy;
 import io.zinteract.images.storage.StorageException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,18 +43,20 @@ public class MigrateAction implements JobAction {
     private final JobRepository jobs;
     private final Jdbc jdbc;
     private final R2Storage storage;
+    private final R2Urls urls;
     private final ObjectKeys keys;
     private final ServiceConfig service;
     private final MigrationConfig config;
     private final MigrationMetrics metrics;
     private final StorageClassPolicy classes;
 
-    public MigrateAction(MigrationRepository images, JobRepository jobs, Jdbc jdbc, R2Storage storage, ObjectKeys keys,
+    public MigrateAction(MigrationRepository images, JobRepository jobs, Jdbc jdbc, R2Storage storage, R2Urls urls, ObjectKeys keys,
             ServiceConfig service, MigrationConfig config, MigrationMetrics metrics, StorageClassPolicy classes) {
         this.images = images;
         this.jobs = jobs;
         this.jdbc = jdbc;
         this.storage = storage;
+        this.urls = urls;
         this.keys = keys;
         this.service = service;
         this.config = config;
@@ -224,7 +227,7 @@ public class MigrateAction implements JobAction {
         return Blocking.call(() -> jdbc.inTransaction(tx -> {
             long now = System.currentTimeMillis();
             MigrationRepository.Migrated m = new MigrationRepository.Migrated(id, c.base64(), c.key(), verified.etag(),
-                    c.sha256(), c.bytes().length, c.type().mimeType(), c.storageClass(), storage.publicUrl(c.key()).orElse(null), retain,
+                    c.sha256(), c.bytes().length, c.type().mimeType(), c.storageClass(), urls.publicUrl(c.key()).orElse(null), retain,
                     Instant.ofEpochMilli(now).getEpochSecond());
             ItemResult result = images.completeMigration(tx, m)
                     ? ItemResult.succeeded(id, c.bytes().length, retain ? 0 : c.base64().length(), verified.attempts(),

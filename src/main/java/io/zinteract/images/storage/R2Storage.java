@@ -24,27 +24,22 @@ import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.presigner.model.GetObjectPresignRequest;
-import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
-import software.amazon.awssdk.services.s3.presigner.model.PutObjectPresignRequest;
 
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Our door to the object store (with {@link R2Multipart} for the calls of a multipart upload). It owns the bucket,
+ * Our door to the object store (with {@link R2Multipart} for the calls of a multipart upload, and {@link R2Urls} for
+ * the URLs that let others reach an object). It owns the bucket,
  * the time-outs, the retries and one circuit breaker per operation; "not found" is an answer, not a failure, so it
  * never trips a breaker. Every method is lazy: nothing is sent until the returned {@link Uni} is subscribed, which is
  * what lets a retry send the request again.
@@ -59,14 +54,12 @@ public class R2Storage {
     public static final String IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable";
 
     private final S3AsyncClient client;
-    private final S3Presigner presigner;
     private final R2Config config;
     private final Timer putTimer;
     private final Optional<SseCustomerKey> sse;
 
-    public R2Storage(S3AsyncClient client, S3Presigner presigner, R2Config config, MeterRegistry registry) {
+    public R2Storage(S3AsyncClient client, R2Config config, MeterRegistry registry) {
         this.client = client;
-        this.presigner = presigner;
         this.config = config;
         this.sse = SseCustomerKey.parse(config.sseCKey());
         this.putTimer = Timer.builder("r2.put.duration").description("Time to upload one object to R2, per attempt")
@@ -293,56 +286,6 @@ public class R2Storage {
                 .replaceWithVoid();
     }
 
-    /** Public URL of an object under {@code R2_PUBLIC_URL}, when one is configured; never with SSE-C. */
-    public Optional<String> publicUrl(String key) {
-        return config.publicUrl().filter(s -> !s.isBlank() && sse.isEmpty())
-                .map(base -> (base.endsWith("/") ? base : base + "/") + key);
-    }
-
-    /** A GET URL signed for {@code ttl}; R2 honours these only on its own endpoint, never on a custom domain. */
-    public URI presignGet(String key, Duration ttl) {
-        ObjectKeys.validate(key);
-        requireConfigured();
-        if (sse.isPresent()) {
-            throw new IllegalStateException("a presigned URL cannot carry the SSE-C key; stream the object instead");
-        }
-        var request = GetObjectPresignRequest.builder().signatureDuration(ttl)
-                .getObjectRequest(b -> b.bucket(config.bucket()).key(key)).build();
-        try {
-            return presigner.presignGetObject(request).url().toURI();
-        } catch (java.net.URISyntaxException e) {
-            throw new StorageException("presigned URL for " + key + " is not a URI", 0, e);
-        }
-    }
-
-    /**
-     * A PUT URL for {@code key} valid for {@code ttl}, with Content-Type, Content-Length and (when not null)
-     * Content-MD5 among the signed headers, so the store refuses any other type, length or body. Like GET URLs, R2
-     * honours these only on its own endpoint.
-     */
-    public PresignedPut presignPut(String key, String contentType, long contentLength, String md5Base64, Duration ttl) {
-        ObjectKeys.validate(key);
-        requireConfigured();
-        var request = PutObjectPresignRequest.builder().signatureDuration(ttl).putObjectRequest(b -> {
-            b.bucket(config.bucket()).key(key).contentType(contentType).contentLength(contentLength);
-            if (md5Base64 != null) {
-                b.contentMD5(md5Base64);
-            }
-        }).build();
-        PresignedPutObjectRequest presigned = presigner.presignPutObject(request);
-        Map<String, String> headers = new TreeMap<>();
-        presigned.signedHeaders().forEach((name, values) -> {
-            if (!name.equalsIgnoreCase("host")) {
-                headers.put(PresignedPut.headerName(name), String.join(",", values));
-            }
-        });
-        try {
-            return new PresignedPut(presigned.url().toURI(), headers, presigned.expiration());
-        } catch (java.net.URISyntaxException e) {
-            throw new StorageException("presigned URL for " + key + " is not a URI", 0, e);
-        }
-    }
-
     /**
      * Rewrites an object in place with another storage class: a copy onto its own key that keeps type, cache and
      * custom metadata ({@code MetadataDirective COPY}). Some S3 servers (S3Proxy among them) refuse a COPY-directive
@@ -390,10 +333,6 @@ public class R2Storage {
     /** Like {@link #call}, but an answer of 404 is an empty result, so "not found" never counts as a failure. */
     private <T> Uni<Optional<T>> optional(String operation, String target, Supplier<CompletableFuture<T>> request) {
         return StoreCalls.optional(config, operation, target, request);
-    }
-
-    private void requireConfigured() {
-        StoreCalls.requireConfigured(config);
     }
 
     private static ObjectHead toHead(String key, HeadObjectResponse r) {

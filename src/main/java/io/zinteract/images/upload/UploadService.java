@@ -17,6 +17,7 @@ import io.zinteract.images.image.StoredImage;
 import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.PresignedPut;
 import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.storage.R2Urls;
 import io.zinteract.images.storage.StorageException;
 import io.zinteract.images.upload.PendingUpload.Status;
 import io.zinteract.images.upload.UploadVerifier.Verified;
@@ -47,19 +48,21 @@ public class UploadService {
     private final ImageService imageService;
     private final UploadVerifier verifier;
     private final R2Storage storage;
+    private final R2Urls urls;
     private final ObjectKeys keys;
     private final ServiceConfig service;
     private final UploadConfig config;
     private final MeterRegistry registry;
 
     public UploadService(PendingUploadRepository uploads, ImageRepository images, ImageService imageService,
-            UploadVerifier verifier, R2Storage storage, ObjectKeys keys, ServiceConfig service, UploadConfig config,
+            UploadVerifier verifier, R2Storage storage, R2Urls urls, ObjectKeys keys, ServiceConfig service, UploadConfig config,
             MeterRegistry registry) {
         this.uploads = uploads;
         this.images = images;
         this.imageService = imageService;
         this.verifier = verifier;
         this.storage = storage;
+        this.urls = urls;
         this.keys = keys;
         this.service = service;
         this.config = config;
@@ -70,7 +73,7 @@ public class UploadService {
     public Uni<Created> create(UploadRequest request) {
         return Blocking.call(() -> {
             PendingUpload upload = validate(request);
-            PresignedPut url = storage.presignPut(upload.uploadKey(), upload.contentType(), upload.sizeBytes(),
+            PresignedPut url = urls.presignPut(upload.uploadKey(), upload.contentType(), upload.sizeBytes(),
                     upload.contentMd5(), config.presignTtl());
             PendingUpload stored = new PendingUpload(upload.id(), upload.imageId(), upload.objectKey(),
                     upload.uploadKey(), upload.personaId(), upload.personaTitle(), upload.prompt(), upload.sessionId(),
@@ -142,7 +145,7 @@ public class UploadService {
         long now = now();
         NewImageRow row = new NewImageRow(upload.imageId(), upload.sessionId(), upload.participantId(),
                 upload.tableId(), upload.personaId(), upload.personaTitle(),
-                storage.publicUrl(upload.objectKey()).orElse(null), null, verified.type().mimeType(), upload.prompt(),
+                urls.publicUrl(upload.objectKey()).orElse(null), null, verified.type().mimeType(), upload.prompt(),
                 upload.provider(), "completed", upload.objectKey(), "completed", now, now, verified.type().mimeType(),
                 verified.size(), verified.sha256(), "STANDARD");
         return storage.copyIfUnchanged(upload.uploadKey(), verified.etag(), upload.objectKey(),
@@ -208,7 +211,7 @@ public class UploadService {
                 "upload " + upload.id() + " was completed, but its image " + upload.imageId() + " has been deleted"));
         long size = row.sizeBytes() == null ? 0 : row.sizeBytes();
         return new StoredImage(row.id(), row.personaId(), row.effectiveContentType(), size, row.sha256(),
-                row.storage(), row.r2Key(), row.hasR2Object() ? storage.publicUrl(row.r2Key()).orElse(null) : null,
+                row.storage(), row.r2Key(), row.hasR2Object() ? urls.publicUrl(row.r2Key()).orElse(null) : null,
                 false);
     }
 

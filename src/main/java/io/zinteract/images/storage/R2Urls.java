@@ -1,0 +1,83 @@
+package io.zinteract.images.storage;
+
+import io.zinteract.images.config.R2Config;
+import jakarta.enterprise.context.ApplicationScoped;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.GetObjectPresignRequest;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
+import software.amazon.awssdk.services.s3.presigner.model.PutObjectPresignRequest;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The URLs by which others reach an object without this service: its public URL under {@code R2_PUBLIC_URL}, and
+ * presigned GET and PUT URLs. Signing is local (no request is sent), so nothing here needs the time-outs, retries or
+ * breakers of {@link R2Storage}. Under SSE-C there are none: such objects can only be read with the key.
+ */
+@ApplicationScoped
+public class R2Urls {
+
+    private final S3Presigner presigner;
+    private final R2Config config;
+    private final Optional<SseCustomerKey> sse;
+
+    public R2Urls(S3Presigner presigner, R2Config config) {
+        this.presigner = presigner;
+        this.config = config;
+        this.sse = SseCustomerKey.parse(config.sseCKey());
+    }
+
+    /** Public URL of an object under {@code R2_PUBLIC_URL}, when one is configured; never with SSE-C. */
+    public Optional<String> publicUrl(String key) {
+        return config.publicUrl().filter(s -> !s.isBlank() && sse.isEmpty())
+                .map(base -> (base.endsWith("/") ? base : base + "/") + key);
+    }
+
+    /** A GET URL signed for {@code ttl}; R2 honours these only on its own endpoint, never on a custom domain. */
+    public URI presignGet(String key, Duration ttl) {
+        ObjectKeys.validate(key);
+        StoreCalls.requireConfigured(config);
+        if (sse.isPresent()) {
+            throw new IllegalStateException("a presigned URL cannot carry the SSE-C key; stream the object instead");
+        }
+        var request = GetObjectPresignRequest.builder().signatureDuration(ttl)
+                .getObjectRequest(b -> b.bucket(config.bucket()).key(key)).build();
+        try {
+            return presigner.presignGetObject(request).url().toURI();
+        } catch (java.net.URISyntaxException e) {
+            throw new StorageException("presigned URL for " + key + " is not a URI", 0, e);
+        }
+    }
+
+    /**
+     * A PUT URL for {@code key} valid for {@code ttl}, with Content-Type, Content-Length and (when not null)
+     * Content-MD5 among the signed headers, so the store refuses any other type, length or body. Like GET URLs, R2
+     * honours these only on its own endpoint.
+     */
+    public PresignedPut presignPut(String key, String contentType, long contentLength, String md5Base64, Duration ttl) {
+        ObjectKeys.validate(key);
+        StoreCalls.requireConfigured(config);
+        var request = PutObjectPresignRequest.builder().signatureDuration(ttl).putObjectRequest(b -> {
+            b.bucket(config.bucket()).key(key).contentType(contentType).contentLength(contentLength);
+            if (md5Base64 != null) {
+                b.contentMD5(md5Base64);
+            }
+        }).build();
+        PresignedPutObjectRequest presigned = presigner.presignPutObject(request);
+        Map<String, String> headers = new TreeMap<>();
+        presigned.signedHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host")) {
+                headers.put(PresignedPut.headerName(name), String.join(",", values));
+            }
+        });
+        try {
+            return new PresignedPut(presigned.url().toURI(), headers, presigned.expiration());
+        } catch (java.net.URISyntaxException e) {
+            throw new StorageException("presigned URL for " + key + " is not a URI", 0, e);
+        }
+    }
+}
