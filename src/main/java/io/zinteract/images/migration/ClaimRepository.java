@@ -187,16 +187,29 @@ public class ClaimRepository {
     }
 
     /**
-     * Fails the caller's transaction unless this replica still holds the claim. On PostgreSQL the UPDATE also locks the
-     * claim's row until commit, so a takeover waits for this commit and then sees its result.
+     * Fails the caller's transaction unless this replica still holds the claim, and keeps it so until commit: a takeover
+     * (an UPDATE of the claim's row) waits for this commit and then sees its result. On PostgreSQL a shared row lock
+     * does that while the images of one batch commit side by side (an UPDATE here made them queue behind each other);
+     * SQLite has no row locks, so there the UPDATE takes its one write lock at once.
      */
     static void fence(Connection c, Claim claim) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE migration_claims SET claimed_by = claimed_by "
-                + "WHERE job_id = ? AND batch_no = ? AND claimed_by = ?")) {
+        boolean postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+        String where = " WHERE job_id = ? AND batch_no = ? AND claimed_by = ?";
+        try (PreparedStatement ps = c.prepareStatement(postgres
+                ? "SELECT 1 FROM migration_claims" + where + " FOR SHARE"
+                : "UPDATE migration_claims SET claimed_by = claimed_by" + where)) {
             ps.setString(1, claim.jobId());
             ps.setLong(2, claim.batchNo());
             ps.setString(3, claim.owner());
-            if (ps.executeUpdate() != 1) {
+            boolean held;
+            if (postgres) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    held = rs.next();
+                }
+            } else {
+                held = ps.executeUpdate() == 1;
+            }
+            if (!held) {
                 throw new ClaimLostException(claim);
             }
         }
