@@ -30,6 +30,7 @@ class JobWorker {
     private static final Logger LOG = Logger.getLogger(JobWorker.class);
     static final String ROWS = "rows";
     static final String AFTER_ROWS = "after-rows";
+    private static final Duration PREPARE_POLL = Duration.ofMillis(250);
 
     private final JobRepository jobs;
     private final ClaimRepository claims;
@@ -89,7 +90,7 @@ class JobWorker {
                     return;
                 }
                 // Other replicas hold the last batches or the final step: wait for them, or for their leases to end.
-                if (!awaitOthers(job)) {
+                if (!awaitOthers(job, config.heartbeat())) {
                     return;
                 }
             }
@@ -120,7 +121,8 @@ class JobWorker {
                 ledger.prepared(step.get(), total, job.report());
                 continue;
             }
-            if (!awaitOthers(job)) {
+            // Another replica is counting the rows, usually for well under a second: look again soon, not a heartbeat on.
+            if (!awaitOthers(job, PREPARE_POLL.compareTo(config.heartbeat()) < 0 ? PREPARE_POLL : config.heartbeat())) {
                 return false;
             }
         }
@@ -268,8 +270,8 @@ class JobWorker {
     }
 
     /** Sleeps a heartbeat; false when the job stopped or was paused or ended elsewhere meanwhile. */
-    private boolean awaitOthers(ActiveJob job) {
-        if (!job.sleep(config.heartbeat())) {
+    private boolean awaitOthers(ActiveJob job, Duration pause) {
+        if (!job.sleep(pause)) {
             stop(job);
             return false;
         }
