@@ -52,8 +52,8 @@ public class ImageService {
     private final MultipartUploader uploader;
     private final StorageClassPolicy classes;
 
-    public ImageService(ImageRepository repository, R2Storage storage, R2Urls urls, ObjectKeys keys, ServiceConfig config,
-            MeterRegistry registry, MultipartUploader uploader, StorageClassPolicy classes) {
+    public ImageService(ImageRepository repository, R2Storage storage, R2Urls urls, ObjectKeys keys,
+            ServiceConfig config, MeterRegistry registry, MultipartUploader uploader, StorageClassPolicy classes) {
         this.repository = repository;
         this.storage = storage;
         this.urls = urls;

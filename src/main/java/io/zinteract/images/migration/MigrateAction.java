@@ -50,8 +50,9 @@ public class MigrateAction implements JobAction {
     private final MigrationMetrics metrics;
     private final StorageClassPolicy classes;
 
-    public MigrateAction(MigrationRepository images, JobRepository jobs, Jdbc jdbc, R2Storage storage, R2Urls urls, ObjectKeys keys,
-            ServiceConfig service, MigrationConfig config, MigrationMetrics metrics, StorageClassPolicy classes) {
+    public MigrateAction(MigrationRepository images, JobRepository jobs, Jdbc jdbc, R2Storage storage, R2Urls urls,
+            ObjectKeys keys, ServiceConfig service, MigrationConfig config, MigrationMetrics metrics,
+            StorageClassPolicy classes) {
         this.images = images;
         this.jobs = jobs;
         this.jdbc = jdbc;
