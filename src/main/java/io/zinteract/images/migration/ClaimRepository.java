@@ -190,10 +190,10 @@ public class ClaimRepository {
      * Fails the caller's transaction unless this replica still holds the claim, and keeps it so until commit: a takeover
      * (an UPDATE of the claim's row) waits for this commit and then sees its result. On PostgreSQL a shared row lock
      * does that while the images of one batch commit side by side (an UPDATE here made them queue behind each other);
-     * SQLite has no row locks, so there the UPDATE takes its one write lock at once.
+     * SQLite has no row locks, so there the UPDATE takes its one write lock at once. {@code postgres} is
+     * {@link io.zinteract.images.db.Jdbc#postgresql()}, known at start: this runs in every image's transaction.
      */
-    static void fence(Connection c, Claim claim) throws SQLException {
-        boolean postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+    static void fence(Connection c, Claim claim, boolean postgres) throws SQLException {
         String where = " WHERE job_id = ? AND batch_no = ? AND claimed_by = ?";
         try (PreparedStatement ps = c.prepareStatement(postgres
                 ? "SELECT 1 FROM migration_claims" + where + " FOR SHARE"

@@ -50,7 +50,7 @@ public class JobLedger {
         jdbc.inTransaction(c -> {
             long now = System.currentTimeMillis();
             lock(c, claim.jobId(), now);
-            ClaimRepository.fence(c, claim);
+            ClaimRepository.fence(c, claim, jdbc.postgresql());
             List<Recorded> recorded = recorded(c, claim);
             if (recorded.isEmpty() && !complete) {
                 return null;
@@ -98,7 +98,7 @@ public class JobLedger {
         jdbc.inTransaction(c -> {
             long now = System.currentTimeMillis();
             lock(c, step.jobId(), now);
-            ClaimRepository.fence(c, step);
+            ClaimRepository.fence(c, step, jdbc.postgresql());
             if (find(c, step.jobId()).report().phase == null) {
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE migration_jobs SET total = ?, report = ? WHERE id = ?")) {
@@ -117,7 +117,7 @@ public class JobLedger {
     void saveReport(Claim step, JobReport report) {
         jdbc.inTransaction(c -> {
             lock(c, step.jobId(), System.currentTimeMillis());
-            ClaimRepository.fence(c, step);
+            ClaimRepository.fence(c, step, jdbc.postgresql());
             writeReport(c, step.jobId(), report);
             return null;
         });
@@ -131,7 +131,7 @@ public class JobLedger {
         jdbc.inTransaction(c -> {
             long now = System.currentTimeMillis();
             lock(c, step.jobId(), now);
-            ClaimRepository.fence(c, step);
+            ClaimRepository.fence(c, step, jdbc.postgresql());
             writeReport(c, step.jobId(), report);
             try (PreparedStatement ps = c.prepareStatement("UPDATE migration_jobs SET state = 'completed', error = NULL, "
                     + "finished_at = ?, active_lock = NULL WHERE id = ? AND state IN ('running', 'waiting-for-storage')")) {

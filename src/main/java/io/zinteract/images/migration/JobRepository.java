@@ -177,7 +177,7 @@ public class JobRepository {
     public void recordItem(Connection c, JobContext job, ItemResult result, long now) throws SQLException {
         Claim claim = job.claim();
         if (claim != null) {
-            ClaimRepository.fence(c, claim);
+            ClaimRepository.fence(c, claim, jdbc.postgresql());
         }
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO migration_job_items (job_id, image_id, result, worker_id) VALUES (?, ?, ?, ?)")) {

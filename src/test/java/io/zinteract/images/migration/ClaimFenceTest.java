@@ -39,10 +39,10 @@ class ClaimFenceTest {
                 insertClaim(setup);
             }
             try (Connection first = tx(url); Connection second = tx(url); Connection takeover = tx(url)) {
-                ClaimRepository.fence(first, MINE);
+                ClaimRepository.fence(first, MINE, true);
                 lockTimeout(second);
-                ClaimRepository.fence(second, MINE); // does not wait for the first
-                assertThrows(ClaimLostException.class, () -> ClaimRepository.fence(second, THEIRS));
+                ClaimRepository.fence(second, MINE, true); // does not wait for the first
+                assertThrows(ClaimLostException.class, () -> ClaimRepository.fence(second, THEIRS, true));
                 second.rollback();
 
                 lockTimeout(takeover);
@@ -53,8 +53,8 @@ class ClaimFenceTest {
                 first.commit();
                 assertEquals(1, takeOver(takeover));
                 takeover.commit();
-                assertThrows(ClaimLostException.class, () -> ClaimRepository.fence(first, MINE));
-                ClaimRepository.fence(first, THEIRS);
+                assertThrows(ClaimLostException.class, () -> ClaimRepository.fence(first, MINE, true));
+                ClaimRepository.fence(first, THEIRS, true);
                 first.rollback();
             }
         } finally {
@@ -70,13 +70,13 @@ class ClaimFenceTest {
         try (Connection c = DriverManager.getConnection(url)) {
             insertClaim(c);
             c.setAutoCommit(false);
-            ClaimRepository.fence(c, MINE);
-            assertThrows(ClaimLostException.class, () -> ClaimRepository.fence(c, THEIRS));
+            ClaimRepository.fence(c, MINE, false);
+            assertThrows(ClaimLostException.class, () -> ClaimRepository.fence(c, THEIRS, false));
             c.rollback();
             assertEquals(1, takeOver(c));
             c.commit();
-            assertThrows(ClaimLostException.class, () -> ClaimRepository.fence(c, MINE));
-            ClaimRepository.fence(c, THEIRS);
+            assertThrows(ClaimLostException.class, () -> ClaimRepository.fence(c, MINE, false));
+            ClaimRepository.fence(c, THEIRS, false);
             c.rollback();
         }
     }
