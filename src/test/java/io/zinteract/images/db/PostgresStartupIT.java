@@ -1,5 +1,6 @@
 package io.zinteract.images.db;
 
+import io.zinteract.images.support.TestPostgres;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -12,7 +13,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,16 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged service started with {@code DATABASE_URL} runs on PostgreSQL, not SQLite: the schema lands in the
- * PostgreSQL database and no SQLite file is created.
+ * PostgreSQL database (the tests' server, {@link TestPostgres}) and no SQLite file is created.
  */
 class PostgresStartupIT {
 
-    static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
-
     @Test
     void databaseUrlSwitchesTheSameArtifactToPostgres() throws Exception {
-        String db = "r2_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        exec(SERVER, "CREATE DATABASE " + db);
+        TestPostgres.Server server = TestPostgres.server();
+        String db = TestPostgres.createDatabase("r2_it_");
         Path dir = Files.createTempDirectory(Path.of("target"), "pg-startup");
         int port;
         try (var socket = new java.net.ServerSocket(0)) {
@@ -39,7 +37,7 @@ class PostgresStartupIT {
                 "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("R2_") || k.equals("ENABLE_R2_STORAGE"));
-        builder.environment().put("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/" + db);
+        builder.environment().put("DATABASE_URL", server.databaseUrl(db));
         builder.environment().put("SQLITE_PATH", dir.resolve("must-not-exist.db").toString());
         builder.environment().put("PORT", Integer.toString(port));
         Process process = builder.start();
@@ -56,7 +54,7 @@ class PostgresStartupIT {
                 }
             }
             assertEquals(200, status, Files.readString(dir.resolve("out.log")));
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + db + "?user=postgres");
+            try (Connection c = DriverManager.getConnection(server.jdbcUrl(db));
                     Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT MAX(version) FROM flyway_schema_history WHERE success")) {
                 rs.next();
@@ -66,13 +64,7 @@ class PostgresStartupIT {
         } finally {
             process.destroy();
             process.waitFor(30, TimeUnit.SECONDS);
-            exec(SERVER, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-        }
-    }
-
-    private static void exec(String url, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            s.execute(sql);
+            TestPostgres.dropDatabase(db);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.support.PostgresResource;
+import io.zinteract.images.support.TestPostgres;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,11 +27,8 @@ class ClaimFenceTest {
 
     @Test
     void onPostgresImagesOfOneBatchPassTogetherAndATakeoverWaitsForThem() throws Exception {
-        String database = "fence_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String server = PostgresResource.SERVER + "?user=" + PostgresResource.USER;
-        admin(server, "CREATE DATABASE " + database);
-        String url = PostgresResource.SERVER.substring(0, PostgresResource.SERVER.lastIndexOf('/') + 1) + database
-                + "?user=" + PostgresResource.USER;
+        String database = TestPostgres.createDatabase("fence_");
+        String url = TestPostgres.server().jdbcUrl(database);
         try {
             Flyway.configure().dataSource(url, null, null).load().migrate();
             try (Connection setup = DriverManager.getConnection(url)) {
@@ -58,7 +54,7 @@ class ClaimFenceTest {
                 first.rollback();
             }
         } finally {
-            admin(server, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            TestPostgres.dropDatabase(database);
         }
     }
 
@@ -104,12 +100,6 @@ class ClaimFenceTest {
     static void lockTimeout(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("SET LOCAL lock_timeout = '300ms'");
-        }
-    }
-
-    static void admin(String server, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(server); Statement s = c.createStatement()) {
-            s.execute(sql);
         }
     }
 }

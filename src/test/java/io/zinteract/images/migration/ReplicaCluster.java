@@ -7,6 +7,7 @@ import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.FaultProxy;
 import io.zinteract.images.support.S3ProxyProcess;
 import io.zinteract.images.support.ServiceProcess;
+import io.zinteract.images.support.TestPostgres;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
@@ -14,9 +15,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +35,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 final class ReplicaCluster implements AutoCloseable {
 
-    static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
     static final String BUCKET = "test-images";
 
     final String database;
@@ -55,8 +53,7 @@ final class ReplicaCluster implements AutoCloseable {
     /** Starts S3Proxy, one proxy and one service per name (in parallel), and waits until every service is ready. */
     static ReplicaCluster start(String test, Map<String, String> settings, String... names) throws Exception {
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        String database = "r2_replicas_" + run;
-        admin("CREATE DATABASE " + database);
+        String database = TestPostgres.createDatabase("r2_replicas_");
         Path dir = Path.of("target", "replicas-it", test + "-" + run).toAbsolutePath();
         S3ProxyProcess s3 = new S3ProxyProcess(dir.resolve("s3")).start();
         s3.createBucket(BUCKET);
@@ -67,7 +64,7 @@ final class ReplicaCluster implements AutoCloseable {
                 FaultProxy proxy = new FaultProxy(s3.port()).start();
                 cluster.proxies.put(name, proxy);
                 Map<String, String> env = new HashMap<>(settings);
-                env.put("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/" + database);
+                env.put("DATABASE_URL", TestPostgres.server().databaseUrl(database));
                 env.put("R2_ENDPOINT", proxy.endpoint());
                 env.put("R2_ACCESS_KEY_ID", S3ProxyProcess.IDENTITY);
                 env.put("R2_SECRET_ACCESS_KEY", S3ProxyProcess.CREDENTIAL);
@@ -98,8 +95,10 @@ final class ReplicaCluster implements AutoCloseable {
     synchronized DataSource dataSource() throws SQLException {
         if (connection == null) {
             PGSimpleDataSource ds = new PGSimpleDataSource();
-            ds.setUrl("jdbc:postgresql://127.0.0.1:5432/" + database);
-            ds.setUser("postgres");
+            TestPostgres.Server server = TestPostgres.server();
+            ds.setUrl(server.jdbcUrl(database));
+            ds.setUser(server.user());
+            ds.setPassword(server.password());
             connection = ds.getConnection();
         }
         Connection shared = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
@@ -175,15 +174,9 @@ final class ReplicaCluster implements AutoCloseable {
         proxies.values().forEach(FaultProxy::close);
         s3.close();
         try {
-            admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            TestPostgres.dropDatabase(database);
         } catch (Exception e) {
             System.err.println("could not drop " + database + ": " + e.getMessage());
-        }
-    }
-
-    private static void admin(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(SERVER); Statement s = c.createStatement()) {
-            s.execute(sql);
         }
     }
 }
