@@ -2,11 +2,44 @@
 # Runs r2-image-service on this machine: embedded SQLite under data/ and, when no R2 account is configured
 # (neither R2_ENDPOINT nor R2_ACCOUNT_ID is set), a local S3Proxy bucket under data/s3proxy. With R2_* set, the same
 # artifact talks to Cloudflare R2 instead. Builds the service first if the build is missing or older than the sources.
+# --dev runs Quarkus dev mode (live reload, Dev UI, Swagger UI) against the same bucket instead of the packaged jar.
 set -euo pipefail
 cd "$(dirname "$0")"
 
+usage() {
+  cat <<'HELP'
+Usage: ./run.sh [--dev] [--help]
+
+Starts r2-image-service on http://localhost:8080 (PORT). Without R2_ENDPOINT or R2_ACCOUNT_ID it also starts a
+local S3Proxy bucket on 127.0.0.1:9000 (S3PROXY_PORT, files in data/s3proxy) and points the service at it.
+Stop with Ctrl-C (S3Proxy stops too). Reset: stop it, then delete data/ (database and bucket).
+
+  --dev    Quarkus dev mode (./mvnw quarkus:dev): live reload, Dev UI at /q/dev-ui, Swagger UI at /q/swagger-ui.
+           Same bucket; its database is target/dev-db/images.db.
+  --help   this text
+
+Environment: PORT (service port, default 8080), S3PROXY_PORT (local bucket port, default 9000),
+ENABLE_R2_STORAGE (true: new images go to the bucket; default false: base64 in SQLite), SQLITE_PATH
+(default data/images.db), R2_* (a real R2 account, no local bucket), ADMIN_API_KEY; all settings: README.md.
+HELP
+}
+
+DEV=""
+for arg in "$@"; do
+  case "$arg" in
+    --dev) DEV=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run.sh: unknown argument '$arg'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
 JAR=target/quarkus-app/quarkus-run.jar
-if [ ! -f "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
+if [ -n "$DEV" ]; then
+  if [ ! -f target/s3proxy/s3proxy.jar ]; then
+    echo "run.sh: fetching S3Proxy (./mvnw generate-test-resources -DskipTests)..."
+    ./mvnw -B -q generate-test-resources -DskipTests
+  fi
+elif [ ! -f "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
   echo "run.sh: building the service (./mvnw package -DskipTests)..."
   ./mvnw -B -q package -DskipTests
 fi
@@ -59,6 +92,18 @@ else
   echo "run.sh: using R2 at ${R2_ENDPOINT:-https://${R2_ACCOUNT_ID}.r2.cloudflarestorage.com}, bucket '${R2_BUCKET}'"
 fi
 
+if [ -n "$DEV" ]; then
+  echo "run.sh: dev mode, ENABLE_R2_STORAGE=${ENABLE_R2_STORAGE:-false}, SQLite at target/dev-db/images.db"
+  echo "run.sh: r2-image-service will listen on http://localhost:${PORT} (Dev UI: /q/dev-ui, Swagger UI: /q/swagger-ui)"
+  # Its own process group, so that Ctrl-C or the trap below stops Maven and the dev-mode JVM it forks together.
+  set -m
+  ./mvnw -B quarkus:dev &
+  APP_PID=$!
+  set +m
+  trap 'kill -- -"$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; cleanup' EXIT INT TERM
+  wait "$APP_PID"
+  exit $?
+fi
 echo "run.sh: ENABLE_R2_STORAGE=${ENABLE_R2_STORAGE:-false}, SQLite at ${SQLITE_PATH}"
 echo "run.sh: r2-image-service will listen on http://localhost:${PORT} (health: /q/health, API: /api/images)"
 java -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} -jar "$JAR" &

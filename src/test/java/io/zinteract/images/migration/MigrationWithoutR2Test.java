@@ -5,10 +5,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import io.zinteract.images.support.ProfileGuard;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -22,6 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class MigrationWithoutR2Test {
 
     public static class NoR2 implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return ProfileGuard.guarded(this);
+        }
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("images.sqlite-path", Path.of("target", "test-db", "no-r2", "images.db").toAbsolutePath().toString(),

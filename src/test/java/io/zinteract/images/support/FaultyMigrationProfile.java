@@ -13,7 +13,7 @@ public class FaultyMigrationProfile implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(FaultyStorageResource.class));
+        return ProfileGuard.guarded(this, new TestResourceEntry(FaultyStorageResource.class));
     }
 
     @Override

@@ -20,7 +20,7 @@ public final class Profiles {
     abstract static class WithS3Proxy implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(S3ProxyResource.class));
+            return ProfileGuard.guarded(this, new TestResourceEntry(S3ProxyResource.class));
         }
     }
 
@@ -67,7 +67,7 @@ public final class Profiles {
     public static class LegacyTakeover implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(LegacyDatabaseResource.class));
+            return ProfileGuard.guarded(this, new TestResourceEntry(LegacyDatabaseResource.class));
         }
 
         @Override
@@ -80,7 +80,8 @@ public final class Profiles {
     public static class GenerationWithR2 implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(S3ProxyResource.class), new TestResourceEntry(ScriptedProviderServer.class));
+            return ProfileGuard.guarded(this, new TestResourceEntry(S3ProxyResource.class),
+                    new TestResourceEntry(ScriptedProviderServer.class));
         }
 
         @Override
@@ -101,7 +102,7 @@ public final class Profiles {
     public static class NoAdminKey implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(S3ProxyResource.class, Map.of("adminKey", "")));
+            return ProfileGuard.guarded(this, new TestResourceEntry(S3ProxyResource.class, Map.of("adminKey", "")));
         }
 
         @Override
@@ -114,7 +115,7 @@ public final class Profiles {
     public static class BlackholeStorage implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(BlackholeStorageResource.class));
+            return ProfileGuard.guarded(this, new TestResourceEntry(BlackholeStorageResource.class));
         }
     }
 
@@ -122,7 +123,7 @@ public final class Profiles {
     public static class PostgresBase64 implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(PostgresResource.class));
+            return ProfileGuard.guarded(this, new TestResourceEntry(PostgresResource.class));
         }
 
         @Override
@@ -147,7 +148,7 @@ public final class Profiles {
     public static class FaultyStorage implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(FaultyStorageResource.class));
+            return ProfileGuard.guarded(this, new TestResourceEntry(FaultyStorageResource.class));
         }
 
         @Override
@@ -165,7 +166,7 @@ public final class Profiles {
 
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(S3rverResource.class));
+            return ProfileGuard.guarded(this, new TestResourceEntry(S3rverResource.class));
         }
 
         @Override

@@ -12,15 +12,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real s3rver (npm {@code s3rver@3.7.1}) in its own Node process on a loopback port, with one bucket created at
- * start. Unlike S3Proxy it implements PutBucketCors and GetBucketCors. It is installed once under
- * {@code src/test/s3rver} by {@code npm ci --prefix src/test/s3rver} ({@code .ci/run} does it).
+ * start. Unlike S3Proxy it implements PutBucketCors and GetBucketCors. The build installs it under
+ * {@code src/test/s3rver} ({@code src/test/s3rver/install.sh}, run in {@code generate-test-resources}).
  */
 public final class S3rverProcess implements AutoCloseable {
 
     /** s3rver's fixed credentials. */
     public static final String ACCESS_KEY = "S3RVER";
     public static final String SECRET_KEY = "S3RVER";
-    static final String INSTALL = "npm ci --prefix src/test/s3rver";
 
     private final Path dataDir;
     private final String bucket;
@@ -37,8 +36,8 @@ public final class S3rverProcess implements AutoCloseable {
         Path home = Path.of(System.getProperty("s3rver.home", "src/test/s3rver"));
         Path script = home.resolve("node_modules/s3rver/bin/s3rver.js");
         if (!Files.isRegularFile(script)) {
-            throw new IllegalStateException("s3rver is not installed (no " + script.toAbsolutePath() + "): run `"
-                    + INSTALL + "` once from the project folder; it needs Node.js 18+ and npm, and .ci/run does it");
+            throw new IllegalStateException("s3rver is not installed (no " + script.toAbsolutePath() + "): the build "
+                    + "installs it in generate-test-resources (src/test/s3rver/install.sh; needs Node.js 18+ and npm)");
         }
         try {
             Files.createDirectories(dataDir);

@@ -25,7 +25,7 @@ public final class StorageProfiles {
     public static class LargeImages implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(RecordingS3ProxyResource.class));
+            return ProfileGuard.guarded(this, new TestResourceEntry(RecordingS3ProxyResource.class));
         }
 
         @Override
@@ -40,7 +40,7 @@ public final class StorageProfiles {
     public static class SseC implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(RecordingS3ProxyResource.class, Map.of("sseC", "true")));
+            return ProfileGuard.guarded(this, new TestResourceEntry(RecordingS3ProxyResource.class, Map.of("sseC", "true")));
         }
 
         @Override
@@ -53,7 +53,7 @@ public final class StorageProfiles {
     public static class Tiering implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(RecordingS3ProxyResource.class));
+            return ProfileGuard.guarded(this, new TestResourceEntry(RecordingS3ProxyResource.class));
         }
 
         @Override
@@ -72,7 +72,7 @@ public final class StorageProfiles {
 
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(S3ProxyResource.class));
+            return ProfileGuard.guarded(this, new TestResourceEntry(S3ProxyResource.class));
         }
 
         @Override
