@@ -34,6 +34,7 @@ public class CodecProblems {
 
     private static final Logger LOG = Logger.getLogger(CodecProblems.class);
     private static final String QUARKUS_VERTICLE = "io.quarkus.vertx.http.runtime.VertxHttpRecorder$WebDeploymentVerticle";
+    private static final long POLL_MILLIS = 20;
     private static final String[] SERVER_FIELDS = { "httpServer", "httpsServer", "domainSocketServer" };
 
     private final Vertx vertx;
@@ -46,7 +47,27 @@ public class CodecProblems {
         this.answer = request -> answer(request, maxRequestLine, maxHeaders.asLongValue());
     }
 
+    /**
+     * Quarkus starts its HTTP servers after the start-up event, and Vert.x lists their deployment only once every
+     * instance listens: so this looks every {@value #POLL_MILLIS} ms until it appears, then replaces the handler on all
+     * of them. Connections accepted in those few milliseconds keep Vert.x' answers.
+     */
     void install(@Observes StartupEvent event) {
+        if (replaceAll() == 0) {
+            long[] attempts = { 0 };
+            vertx.setPeriodic(POLL_MILLIS, timer -> {
+                if (replaceAll() > 0) {
+                    vertx.cancelTimer(timer);
+                } else if (++attempts[0] * POLL_MILLIS > 60_000) {
+                    vertx.cancelTimer(timer);
+                    LOG.warn("Requests the HTTP codec cannot read get Vert.x' empty answers: no HTTP server found");
+                }
+            });
+        }
+    }
+
+    /** The number of servers now answering with problems; 0 while Quarkus' servers are not all listening yet. */
+    private int replaceAll() {
         int replaced = 0;
         try {
             VertxInternal internal = (VertxInternal) vertx;
@@ -63,13 +84,12 @@ public class CodecProblems {
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warnf("Requests the HTTP codec cannot read get Vert.x' empty answers: %s", e.toString());
-            return;
+            return -1;
         }
-        if (replaced == 0) {
-            LOG.warn("Requests the HTTP codec cannot read get Vert.x' empty answers: no HTTP server found");
-        } else {
+        if (replaced > 0) {
             LOG.debugf("Problem answers for unreadable requests installed on %d HTTP server(s)", replaced);
         }
+        return replaced;
     }
 
     private static int replaceIn(Verticle verticle, Handler<HttpServerRequest> answer) throws ReflectiveOperationException {
