@@ -20,7 +20,9 @@ import java.lang.reflect.Field;
 
 /**
  * Answers the requests that the HTTP codec cannot read (a request line over the URI limit, headers over the header
- * limit, a malformed request line or header) with a problem document instead of Vert.x' empty 414/431/400.
+ * limit, a malformed request line or header) with a problem document instead of Vert.x' empty 414/431/400, and
+ * puts {@link ChunkedBodyLimit} in front of Quarkus' request handler so that a chunked body over
+ * {@code MAX_REQUEST_BYTES} gets one too.
  *
  * <p>Vert.x hands such requests to the server's {@code invalidRequestHandler}, which Quarkus neither sets nor lets an
  * application set before the server listens (quarkusio/quarkus#55082), and which each server copies into its
@@ -39,11 +41,14 @@ public class CodecProblems {
 
     private final Vertx vertx;
     private final Handler<HttpServerRequest> answer;
+    private final long maxBodyBytes;
 
     public CodecProblems(Vertx vertx,
             @ConfigProperty(name = "quarkus.http.limits.max-initial-line-length") int maxRequestLine,
-            @ConfigProperty(name = "quarkus.http.limits.max-header-size") MemorySize maxHeaders) {
+            @ConfigProperty(name = "quarkus.http.limits.max-header-size") MemorySize maxHeaders,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") java.util.Optional<MemorySize> maxBody) {
         this.vertx = vertx;
+        this.maxBodyBytes = maxBody.map(MemorySize::asLongValue).orElse(-1L);
         this.answer = request -> answer(request, maxRequestLine, maxHeaders.asLongValue());
     }
 
@@ -78,7 +83,7 @@ public class CodecProblems {
                 }
                 for (Verticle verticle : deployment.getVerticles()) {
                     if (verticle.getClass().getName().equals(QUARKUS_VERTICLE)) {
-                        replaced += replaceIn(verticle, answer);
+                        replaced += replaceIn(verticle);
                     }
                 }
             }
@@ -92,7 +97,7 @@ public class CodecProblems {
         return replaced;
     }
 
-    private static int replaceIn(Verticle verticle, Handler<HttpServerRequest> answer) throws ReflectiveOperationException {
+    private int replaceIn(Verticle verticle) throws ReflectiveOperationException {
         int replaced = 0;
         for (String name : SERVER_FIELDS) {
             Object server = read(verticle, verticle.getClass(), name);
@@ -107,6 +112,14 @@ public class CodecProblems {
             Field invalid = connections.getClass().getDeclaredField("invalidRequestHandler");
             invalid.setAccessible(true);
             invalid.set(connections, answer);
+            Field requests = connections.getClass().getDeclaredField("requestHandler");
+            requests.setAccessible(true);
+            Object current = requests.get(connections);
+            if (maxBodyBytes > 0 && current instanceof Handler<?> handler && !(current instanceof ChunkedBodyLimit)) {
+                @SuppressWarnings("unchecked")
+                Handler<HttpServerRequest> quarkus = (Handler<HttpServerRequest>) handler;
+                requests.set(connections, new ChunkedBodyLimit(quarkus, maxBodyBytes));
+            }
             replaced++;
         }
         return replaced;
