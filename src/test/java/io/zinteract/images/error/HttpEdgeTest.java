@@ -83,6 +83,17 @@ class HttpEdgeTest {
     }
 
     @Test
+    void aChunkedBodyPastMaxRequestBytesIsRefusedWithAProblem() throws IOException {
+        String before = HostileInputTest.state();
+        long overLimit = 64L * 1024 * 1024 + 128 * 1024;
+        Answer raw = RawHttp.exchangeChunked("POST /api/images?personaId=gen-x&prompt=p HTTP/1.1\r\n" + HOST
+                + "Content-Type: image/png\r\nTransfer-Encoding: chunked\r\n\r\n", overLimit);
+        problem(raw, ErrorCode.PAYLOAD_TOO_LARGE, "over 67108864 bytes (MAX_REQUEST_BYTES)");
+        assertEquals("close", raw.header("Connection"));
+        assertEquals(before, HostileInputTest.state());
+    }
+
+    @Test
     void moreThanAThousandFormFieldsAreTooManyFields() throws IOException {
         String before = HostileInputTest.state();
         for (int fields : List.of(1_001, 1_100, 5_000)) {

@@ -53,6 +53,29 @@ public final class RawHttp {
         }
     }
 
+    /** Sends {@code head}, then {@code total} bytes as 64 KiB chunks and the last chunk, then reads one answer. */
+    public static Answer exchangeChunked(String head, long total) throws IOException {
+        try (Socket socket = new Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) 'a');
+            try {
+                out.write(ascii(head));
+                for (long sent = 0; sent < total; sent += chunk.length) {
+                    out.write(ascii(Integer.toHexString(chunk.length) + "\r\n"));
+                    out.write(chunk);
+                    out.write(ascii("\r\n"));
+                }
+                out.write(ascii("0\r\n\r\n"));
+                out.flush();
+            } catch (IOException closedEarly) {
+                // Refused part-way: the answer is already on its way back.
+            }
+            return read(socket.getInputStream());
+        }
+    }
+
     public static Answer exchange(String head) throws IOException {
         return exchange(ascii(head), null);
     }
