@@ -1,11 +1,11 @@
 package io.zinteract.images.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.zinteract.images.storage.PartPlan;
 import io.zinteract.images.storage.SseCustomerKey;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 import java.net.URI;
 import java.time.Duration;
@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class StartupValidator {
 
-    private static final Logger LOG = Logger.getLogger(StartupValidator.class);
     private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9a-fA-F]{32}");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9-]{1,61}[a-z0-9]");
     private static final Pattern KEY_PREFIX = Pattern.compile("([A-Za-z0-9_-]+/)*");
@@ -54,7 +53,6 @@ public class StartupValidator {
     public void validate() {
         String problem = firstProblem();
         if (problem != null) {
-            LOG.error("Invalid configuration: " + problem);
             throw new InvalidConfigurationException(problem);
         }
     }
@@ -173,10 +171,13 @@ public class StartupValidator {
         }
     }
 
-    /** Thrown at start when a setting cannot work; its message is the one line operators see. */
-    public static class InvalidConfigurationException extends RuntimeException {
-        public InvalidConfigurationException(String message) {
-            super(message);
+    /**
+     * Thrown at start when a setting cannot work; its message is the one line operators see. Being a Quarkus
+     * {@link ConfigurationException}, a failed start prints just that line on stderr, with no stack trace.
+     */
+    public static class InvalidConfigurationException extends ConfigurationException {
+        public InvalidConfigurationException(String problem) {
+            super("Invalid configuration: " + problem);
         }
     }
 }

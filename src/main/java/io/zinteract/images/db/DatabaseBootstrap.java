@@ -13,7 +13,6 @@ import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -42,7 +41,9 @@ public class DatabaseBootstrap {
     void onStart(@Observes @Priority(1) StartupEvent event) {
         validator.validate();
         if (!jdbc.postgresql()) {
-            createParentFolder(Path.of(config.sqlitePath()));
+            Path file = Path.of(config.sqlitePath());
+            SqliteFileCheck.check(file);
+            createParentFolder(file);
         }
         Flyway flyway = flyway();
         var result = jdbc.postgresql() ? migrateAlone(flyway) : flyway.migrate();
@@ -83,7 +84,7 @@ public class DatabaseBootstrap {
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {
-            throw new UncheckedIOException("SQLITE_PATH: cannot create folder " + parent, e);
+            throw new StartupValidator.InvalidConfigurationException("SQLITE_PATH: cannot create the folder " + parent);
         }
     }
 }

@@ -6,6 +6,8 @@ import io.zinteract.images.db.Jdbc;
 import io.zinteract.images.storage.StorageException;
 import io.zinteract.images.storage.StorageNotConfiguredException;
 import jakarta.ws.rs.WebApplicationException;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -26,6 +28,12 @@ public class ProblemMapper {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
     private static final String RETRY_AFTER_SECONDS = "10";
 
+    private final FrameworkLimits limits;
+
+    public ProblemMapper(FrameworkLimits limits) {
+        this.limits = limits;
+    }
+
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
         Response response = respond(e.code(), e.getMessage(), e.extensions(), uri);
@@ -33,7 +41,7 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e, UriInfo uri) {
+    public Response web(WebApplicationException e, UriInfo uri, HttpHeaders headers, HttpServerRequest request) {
         if (e.getCause() instanceof JsonProcessingException json) {
             // The JSON reader wraps syntax errors (a truncated body) in a bare 400; say what it is.
             return json(json, uri);
@@ -53,7 +61,11 @@ public class ProblemMapper {
         if (status >= 500) {
             LOG.error("Request failed", e);
         }
-        Response response = respond(code, status >= 500 ? code.title() : safeDetail(e, code), Map.of(), uri);
+        if (status == 413 && FrameworkLimits.isMultipart(headers)) {
+            return limits.formTooLarge(request, uri);
+        }
+        Response response = respond(code, status >= 500 ? code.title() : FrameworkLimits.detail(status, request, headers),
+                Map.of(), uri);
         if (status == 405 && e.getResponse().getHeaderString("Allow") != null) {
             return Response.fromResponse(response).header("Allow", e.getResponse().getHeaderString("Allow")).build();
         }
@@ -113,6 +125,15 @@ public class ProblemMapper {
                 Map.of(), uri));
     }
 
+    /** The multipart parser's field-count limit is a bare RuntimeException; every other one is unexpected. */
+    @ServerExceptionMapper
+    public Response runtime(RuntimeException e, UriInfo uri) {
+        if (FrameworkLimits.isTooManyFields(e)) {
+            return limits.tooManyFields(uri);
+        }
+        return unexpected(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
         LOG.error("Unexpected failure", e);
@@ -129,14 +150,5 @@ public class ProblemMapper {
 
     private static Response retryLater(Response response) {
         return Response.fromResponse(response).header("Retry-After", RETRY_AFTER_SECONDS).build();
-    }
-
-    /** Framework messages are fine to show for 4xx (they name the missing header or method), but never class names. */
-    private static String safeDetail(WebApplicationException e, ErrorCode code) {
-        String message = e.getMessage();
-        if (message == null || message.isBlank() || message.contains("Exception") || message.contains("java.")) {
-            return code.title();
-        }
-        return message;
     }
 }

@@ -3,7 +3,13 @@ package io.zinteract.images.config;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.zinteract.images.support.Profiles;
+import io.zinteract.images.error.ErrorCode;
+import io.zinteract.images.support.ProblemAssert;
+import io.zinteract.images.support.Db;
+import io.zinteract.images.support.RawHttp;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -39,6 +45,33 @@ class ApplicationCorsTest {
         given().header("Origin", "https://elsewhere.example").header("Access-Control-Request-Method", "POST")
                 .options("/api/images/uploads").then()
                 .header("Access-Control-Allow-Origin", not(equalTo("https://elsewhere.example")));
+    }
+
+    @Test
+    void anotherOriginGetsAProblemOnPreflightAndOnTheActualRequestAndChangesNothing() throws Exception {
+        String other = "https://elsewhere.example";
+        long before = Db.count("SELECT COUNT(*) FROM images");
+        List<String> requests = List.of(
+                "OPTIONS /api/images HTTP/1.1\r\nHost: localhost\r\nOrigin: " + other + "\r\n"
+                        + "Access-Control-Request-Method: POST\r\nConnection: close\r\n\r\n",
+                "GET /api/images HTTP/1.1\r\nHost: localhost\r\nOrigin: " + other + "\r\nConnection: close\r\n\r\n",
+                "POST /api/images?personaId=gen-x&prompt=p HTTP/1.1\r\nHost: localhost\r\nOrigin: " + other + "\r\n"
+                        + "Content-Type: image/png\r\nContent-Length: 4\r\nConnection: close\r\n\r\nabcd",
+                "GET /api/images HTTP/1.1\r\nHost: localhost\r\nOrigin: " + ORIGIN + ".evil.example\r\n"
+                        + "Connection: close\r\n\r\n",
+                "GET /api/images HTTP/1.1\r\nHost: localhost\r\nOrigin: null\r\nConnection: close\r\n\r\n");
+        for (String request : requests) {
+            RawHttp.Answer a = RawHttp.exchange(request);
+            ProblemAssert.problem(a, ErrorCode.CORS_ORIGIN_NOT_ALLOWED, "is not in CORS_ORIGINS");
+            org.junit.jupiter.api.Assertions.assertNull(a.header("Access-Control-Allow-Origin"), a.headers().toString());
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(before, Db.count("SELECT COUNT(*) FROM images"));
+    }
+
+    @Test
+    void theServicesOwnOriginIsNotRefused() {
+        given().header("Origin", "http://localhost:" + io.restassured.RestAssured.port).get("/api/images").then()
+                .statusCode(200);
     }
 
     @Test

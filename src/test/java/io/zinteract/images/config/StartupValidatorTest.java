@@ -204,7 +204,7 @@ class StartupValidatorTest {
     void validateThrowsWithTheSameLine() {
         var e = assertThrows(StartupValidator.InvalidConfigurationException.class,
                 () -> new Settings().with("ENABLE_R2_STORAGE", "true").validator().validate());
-        assertEquals("ENABLE_R2_STORAGE=true needs R2_ACCOUNT_ID or R2_ENDPOINT", e.getMessage());
+        assertEquals("Invalid configuration: ENABLE_R2_STORAGE=true needs R2_ACCOUNT_ID or R2_ENDPOINT", e.getMessage());
     }
 
     @Test
