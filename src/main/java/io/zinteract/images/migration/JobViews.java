@@ -19,11 +19,13 @@ public class JobViews {
     private final MigrationReads reads;
     private final MigrationConfig config;
 
-    public JobViews(JobRepository jobs, JobLedger ledger, MigrationReads reads, MigrationConfig config) {
+    public JobViews(JobRepository jobs, JobLedger ledger, MigrationReads reads, MigrationConfig config, JobRunner runner) {
         this.jobs = jobs;
         this.ledger = ledger;
         this.reads = reads;
         this.config = config;
+        // A read under way when a job ends here may have begun before: the next reader must not share it.
+        runner.onRelease(this::changed);
     }
 
     /** The job now, read on the read threads and shared with equal reads under way. Fails with JOB_NOT_FOUND. */
