@@ -62,6 +62,26 @@ public interface MigrationConfig {
     @WithDefault("PT1S")
     Duration eventsInterval();
 
+    /**
+     * Streams of job events open at once on this replica, all jobs together; one more gets a 503 TOO_MANY_WATCHERS
+     * with {@code Retry-After} ({@code MIGRATION_EVENTS_MAX_WATCHERS}). A stream costs a connection and a write per
+     * change of its job, never a database connection.
+     */
+    @WithDefault("512")
+    int eventsMaxWatchers();
+
+    /** Interval of the comment lines sent on every stream of job events, so that proxies keep idle streams open ({@code MIGRATION_EVENTS_HEARTBEAT}). */
+    @WithDefault("PT15S")
+    Duration eventsHeartbeat();
+
+    /**
+     * Database connections that the migration's read-only views (status, jobs and their events) use at most at once,
+     * however many clients ask; the rest of the pool stays for uploads, image reads and the jobs' own writes
+     * ({@code MIGRATION_READ_CONNECTIONS}). Less than the pool size.
+     */
+    @WithDefault("2")
+    int readConnections();
+
     /** R2 Standard storage price in USD per GB-month (10^9 bytes), for the dry run's cost estimate ({@code MIGRATION_PRICE_PER_GB_MONTH}). */
     @WithDefault("0.015")
     BigDecimal pricePerGbMonth();

@@ -69,6 +69,8 @@ public enum ErrorCode {
     R2_STORAGE_DISABLED(503, "New images are not stored in R2 on this service"),
     PRESIGNED_UPLOADS_DISABLED(503, "Presigned uploads are not available on this service"),
     DATABASE_UNAVAILABLE(503, "The database is unavailable"),
+    TOO_MANY_WATCHERS(503, "Too many streams of migration job events are open"),
+    MIGRATION_READS_BUSY(503, "Too many migration status reads are waiting for the database"),
     INGEST_TIMEOUT(504, "The URL's server did not answer in time");
 
     private final int status;

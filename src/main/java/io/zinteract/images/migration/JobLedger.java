@@ -169,8 +169,20 @@ public class JobLedger {
      * takes the batch over, and are counted once either way.
      */
     public Optional<JobRow> live(String id) {
-        return jdbc.withConnection(c -> {
-            Optional<JobRow> row = jobs.find(id);
+        // One connection, and one snapshot: a fold between reading the row and its in-flight results would otherwise
+        // count those results twice or not at all, and progress would jump back. (Read-only; SQLite's WAL readers
+        // never block its writer.)
+        return jdbc.inTransaction(c -> {
+            if (jdbc.postgresql()) {
+                try (var s = c.createStatement()) {
+                    s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                }
+            }
+            Optional<JobRow> row;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRepository.COLUMNS + " FROM migration_jobs WHERE id = ?")) {
+                ps.setString(1, id);
+                row = jobs.rows(ps).stream().findFirst();
+            }
             if (row.isEmpty() || !row.get().state().active()) {
                 return row;
             }

@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The jobs this process works on, each on a thread of its own (never the event loop) running {@link JobWorker}'s loop:
@@ -37,6 +39,7 @@ public class JobRunner {
     private final Jdbc jdbc;
     private final String worker;
     private final Map<String, ActiveJob> active = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> releaseListeners = new CopyOnWriteArrayList<>();
     private final ExecutorService threads;
     private volatile boolean joining;
 
@@ -73,6 +76,11 @@ public class JobRunner {
         }
         threads.submit(() -> workerLoop.run(job, this::released));
         return job;
+    }
+
+    /** Calls {@code listener} with a job's id whenever this process stops working on it (ended, paused, left). */
+    void onRelease(Consumer<String> listener) {
+        releaseListeners.add(listener);
     }
 
     Optional<ActiveJob> active(String id) {
@@ -157,5 +165,12 @@ public class JobRunner {
     /** Forgets a job this process stopped working on, before anyone waiting for its end hears of it. */
     private void released(ActiveJob job) {
         active.remove(job.id, job);
+        for (Consumer<String> listener : releaseListeners) {
+            try {
+                listener.accept(job.id);
+            } catch (RuntimeException e) {
+                LOG.warnf("Job %s: a listener failed on its release: %s", job.id, e.getMessage());
+            }
+        }
     }
 }

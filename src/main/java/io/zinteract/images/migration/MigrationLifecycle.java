@@ -67,7 +67,8 @@ public class MigrationLifecycle {
         for (var d : java.util.Map.of("MIGRATION_BATCH_TIMEOUT", c.batchTimeout(), "MIGRATION_PROBE_INTERVAL",
                 c.probeInterval(), "MIGRATION_PROBE_TIMEOUT", c.probeTimeout(), "MIGRATION_STORAGE_WAIT_LIMIT",
                 c.storageWaitLimit(), "MIGRATION_EVENTS_INTERVAL", c.eventsInterval(), "MIGRATION_LEASE", c.lease(),
-                "MIGRATION_HEARTBEAT", c.heartbeat(), "MIGRATION_JOIN_INTERVAL", c.joinInterval()).entrySet()) {
+                "MIGRATION_HEARTBEAT", c.heartbeat(), "MIGRATION_JOIN_INTERVAL", c.joinInterval(),
+                "MIGRATION_EVENTS_HEARTBEAT", c.eventsHeartbeat()).entrySet()) {
             if (d.getValue().isNegative() || d.getValue().isZero()) {
                 return d.getKey() + " must be a positive duration such as PT5S";
             }
@@ -78,6 +79,12 @@ public class MigrationLifecycle {
         }
         if (c.workerId().filter(id -> !id.isBlank() && !id.trim().matches("[A-Za-z0-9._:-]{1,100}")).isPresent()) {
             return "MIGRATION_WORKER_ID must be 1 to 100 letters, digits, '.', '_', ':' or '-'";
+        }
+        if (c.eventsMaxWatchers() < 1) {
+            return "MIGRATION_EVENTS_MAX_WATCHERS must be at least 1";
+        }
+        if (c.readConnections() < 1 || c.readConnections() > 64) {
+            return "MIGRATION_READ_CONNECTIONS must be between 1 and 64";
         }
         if (c.purgeOlderThanDays() < 0) {
             return "MIGRATION_PURGE_OLDER_THAN_DAYS must be 0 or more";

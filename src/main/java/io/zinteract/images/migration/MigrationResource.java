@@ -20,6 +20,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
@@ -82,17 +85,26 @@ public class MigrationResource {
         return migrations.job(id);
     }
 
-    /** Blocking only to look the job up before the stream starts (a 404 cannot be sent once it has). */
+    /**
+     * Blocking only while a job nobody watches yet is read for the first time, so that an unknown id is a plain 404
+     * (one cannot be sent once the stream has started). Watchers hold no database connection: see {@link JobFeeds}.
+     */
     @GET
     @Blocking
     @Path("jobs/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The job's progress as server-sent events, ending once it has ended")
+    @Operation(summary = "The job's progress as server-sent events, ending once it has ended",
+            description = "Each change of the job is one event whose data is the job document; comment lines keep "
+                    + "idle streams open (MIGRATION_EVENTS_HEARTBEAT). The stream ends after the event that shows the "
+                    + "job completed, failed or was cancelled, at once for a job that already has.")
     @APIResponse(responseCode = "200", description = "text/event-stream of job documents")
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
     @APIResponse(responseCode = "404", description = "JOB_NOT_FOUND", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Multi<Job> events(@RestPath String id) {
-        return migrations.events(id);
+    @APIResponse(responseCode = "503", description = "TOO_MANY_WATCHERS (MIGRATION_EVENTS_MAX_WATCHERS streams are open) "
+            + "or MIGRATION_READS_BUSY, with Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Multi<OutboundSseEvent> events(@RestPath String id, @Context Sse sse) {
+        return migrations.events(id, sse);
     }
 }

@@ -16,7 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 
 /**
  * What {@code /api/migrate-images} does: validates a request fully before anything starts, starts jobs (one mutating
@@ -34,11 +35,15 @@ public class MigrationService {
     private final ServiceConfig service;
     private final MigrationConfig config;
     private final MigrationMetrics metrics;
+    private final JobViews views;
+    private final JobFeeds feeds;
+    private final MigrationReads reads;
     private final String dbKind;
 
     public MigrationService(MigrationRequests requests, JobRepository jobs, JobRunner runner, JobLedger ledger,
             MigrationRepository images,
             R2Storage storage, ServiceConfig service, MigrationConfig config, MigrationMetrics metrics,
+            JobViews views, JobFeeds feeds, MigrationReads reads,
             @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
         this.requests = requests;
         this.jobs = jobs;
@@ -49,6 +54,9 @@ public class MigrationService {
         this.service = service;
         this.config = config;
         this.metrics = metrics;
+        this.views = views;
+        this.feeds = feeds;
+        this.reads = reads;
         this.dbKind = dbKind;
     }
 
@@ -138,6 +146,7 @@ public class MigrationService {
                 } else if (row.state() != JobState.PAUSED) {
                     jobs.updateState(row.id(), JobState.PAUSED, null, System.currentTimeMillis());
                 }
+                feeds.changed(row.id());
                 return row.id();
             }).chain(this::view);
         }).map(view -> new Reply(200, view, view.jobId()));
@@ -159,7 +168,9 @@ public class MigrationService {
                 throw conflict(jobs.findActiveMutating().orElseThrow());
             }
             jobs.updateState(row.id(), JobState.RUNNING, null, System.currentTimeMillis());
-            return runner.launch(JobRunner.withState(row, JobState.RUNNING));
+            ActiveJob launched = runner.launch(JobRunner.withState(row, JobState.RUNNING));
+            feeds.changed(row.id());
+            return launched;
         }).chain(job -> reply(job, request.await()));
     }
 
@@ -188,34 +199,25 @@ public class MigrationService {
         return jobs.find(id).orElseThrow(() -> new ApiException(ErrorCode.JOB_NOT_FOUND, "no job with id " + id));
     }
 
+    /** A job for GET: read within the read budget, and shared with equal reads under way. */
     public Uni<Job> job(String id) {
         Ids.require("jobId", id);
-        return view(id);
+        return views.shared(id);
     }
 
+    /** A job as a control's answer: read afresh, so that it shows the control's effect. */
     private Uni<Job> view(String id) {
-        return Blocking.call(() -> show(ledger.live(id).orElseThrow(
-                () -> new ApiException(ErrorCode.JOB_NOT_FOUND, "no job with id " + id))));
-    }
-
-    /** A job as the API shows it, whichever replicas work on it: from the database, never from one process's memory. */
-    private Job show(JobRow row) {
-        return Job.of(row, jobs.failures(row.id(), config.listedItems()), System.currentTimeMillis(),
-                ledger.shares(row.id()));
+        return Blocking.call(() -> views.now(id));
     }
 
     /**
-     * Snapshots of a job every {@code events-interval}, ending after the first one that shows it ended. Blocking: the
-     * job is looked up before the stream starts, so an unknown id is a plain 404 rather than a broken stream.
+     * A stream of the job's snapshots, ending after the one that shows it ended; blocking (see {@link JobFeeds#watch}).
      */
-    public Multi<Job> events(String id) {
-        Ids.require("jobId", id);
-        find(id);
-        AtomicBoolean endedBefore = new AtomicBoolean();
-        return Multi.createFrom().ticks().startingAfter(java.time.Duration.ofMillis(1)).every(config.eventsInterval())
-                .onOverflow().drop()
-                .onItem().transformToUniAndConcatenate(tick -> view(id))
-                .select().first(job -> !endedBefore.getAndSet(!job.state().active()));
+    public Multi<OutboundSseEvent> events(String id, Sse sse) {
+        return feeds.watch(id, sse);
+    }
+
+    private record Stored(Map<String, Long> counts, Job current, Job last) {
     }
 
     public Uni<MigrationStatus> status() {
@@ -225,14 +227,17 @@ public class MigrationService {
                         .map(ok -> new MigrationStatus.R2(true, "connected", storage.bucket(), storage.endpoint().orElse(null), null))
                         .onFailure().recoverWithItem(e -> new MigrationStatus.R2(true, "error", storage.bucket(),
                                 storage.endpoint().orElse(null), StorageFailures.message(e)));
-        Uni<Map<String, Long>> counts = Blocking.call(images::counts);
-        Uni<Job[]> latest = Blocking.call(() -> {
+        // One read for all the clients asking at once, within the read budget: polling never starves writes.
+        Uni<Stored> stored = reads.read("status", () -> {
+            Map<String, Long> counts = images.counts();
             Job current = current().map(job -> job.id).or(() -> jobs.findLatest(true).map(JobRow::id))
-                    .flatMap(ledger::live).map(this::show).orElse(null);
-            Job last = jobs.findLatestEnded().map(this::show).orElse(null);
-            return new Job[] { current, last };
+                    .flatMap(ledger::live).map(views::show).orElse(null);
+            Job last = jobs.findLatestEnded().map(views::show).orElse(null);
+            return new Stored(counts, current, last);
         });
-        return Uni.combine().all().unis(r2, counts, latest).with((store, all, jobsNow) -> {
+        return Uni.combine().all().unis(r2, stored).with((store, db) -> {
+            Map<String, Long> all = db.counts();
+            Job[] jobsNow = { db.current(), db.last() };
             Map<String, Long> shown = new LinkedHashMap<>(all);
             long base64Bytes = shown.remove("base64Bytes");
             long r2Bytes = shown.remove("r2Bytes");

@@ -46,6 +46,17 @@ class ReplicaSettingsTest {
     }
 
     @Test
+    void eventAndReadSettingsMustBeUsable() {
+        assertNull(MigrationLifecycle.configProblem(config(Map.of())));
+        assertEquals("MIGRATION_EVENTS_MAX_WATCHERS must be at least 1",
+                MigrationLifecycle.configProblem(config(Map.of("eventsMaxWatchers", 0))));
+        assertEquals("MIGRATION_EVENTS_HEARTBEAT must be a positive duration such as PT5S",
+                MigrationLifecycle.configProblem(config(Map.of("eventsHeartbeat", Duration.ZERO))));
+        assertEquals("MIGRATION_READ_CONNECTIONS must be between 1 and 64",
+                MigrationLifecycle.configProblem(config(Map.of("readConnections", 0))));
+    }
+
+    @Test
     void theGeneratedWorkerIdNamesHostAndProcess() {
         String id = WorkerId.generated();
         assertEquals(true, id.matches(".+-" + ProcessHandle.current().pid() + "-[0-9a-f]{4}"), id);
@@ -60,7 +71,8 @@ class ReplicaSettingsTest {
                 Map.entry("purgeOlderThanDays", 30), Map.entry("eventsInterval", Duration.ofSeconds(1)),
                 Map.entry("pricePerGbMonth", new BigDecimal("0.015")), Map.entry("workerId", Optional.empty()),
                 Map.entry("lease", Duration.ofSeconds(30)), Map.entry("heartbeat", Duration.ofSeconds(5)),
-                Map.entry("joinInterval", Duration.ofSeconds(5))));
+                Map.entry("joinInterval", Duration.ofSeconds(5)), Map.entry("eventsMaxWatchers", 512),
+                Map.entry("eventsHeartbeat", Duration.ofSeconds(15)), Map.entry("readConnections", 2)));
         values.putAll(overrides);
         return (MigrationConfig) Proxy.newProxyInstance(MigrationConfig.class.getClassLoader(),
                 new Class<?>[] { MigrationConfig.class }, (proxy, method, args) -> {

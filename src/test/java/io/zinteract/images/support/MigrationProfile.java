@@ -10,6 +10,9 @@ import java.util.Map;
 public class MigrationProfile extends Profiles.WithS3Proxy {
 
     public static final String PUBLIC_URL = "https://images.example.test";
+    /** Cap on a job's event watchers: MigrationWatchersTest opens exactly this many, then more. */
+    public static final int MAX_WATCHERS = 300;
+    public static final java.time.Duration EVENTS_HEARTBEAT = java.time.Duration.ofMillis(500);
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -20,6 +23,8 @@ public class MigrationProfile extends Profiles.WithS3Proxy {
                 "migration.probe-interval", "PT0.2S",
                 "migration.probe-timeout", "PT1S",
                 "migration.events-interval", "PT0.1S",
-                "migration.batch-timeout", "PT60S"));
+                "migration.batch-timeout", "PT60S",
+                "migration.events-max-watchers", Integer.toString(MAX_WATCHERS),
+                "migration.events-heartbeat", EVENTS_HEARTBEAT.toString()));
     }
 }
