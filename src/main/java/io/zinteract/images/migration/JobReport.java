@@ -35,6 +35,8 @@ public class JobReport {
     public Long r2BytesBefore;
     public BigDecimal monthlyCostUsd;
     public BigDecimal addedMonthlyCostUsd;
+    /** Migrate and validate: images whose key another image holds (never overwritten; their base64 is kept). */
+    public Listing<ImageNote> conflicts;
 
     // validate
     public Long valid;
@@ -74,6 +76,11 @@ public class JobReport {
     }
 
     private void applyMigrate(boolean dryRun, ItemResult r, int bound) {
+        if (r.outcome() == ItemResult.Outcome.FAILED && MigrateAction.CONFLICT.equals(r.kind())) {
+            conflicts = listing(conflicts);
+            conflicts.add(new ImageNote(r.imageId(), r.error()), bound);
+            return;
+        }
         if (r.outcome() == ItemResult.Outcome.FAILED && dryRun) {
             invalid = listing(invalid);
             invalid.add(new ImageNote(r.imageId(), r.error()), bound);

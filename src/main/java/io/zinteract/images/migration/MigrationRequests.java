@@ -157,8 +157,9 @@ public class MigrationRequests {
         }
         Set<String> ids = new LinkedHashSet<>();
         for (JsonNode id : node) {
-            if (!id.isTextual() || !Ids.valid(id.asText())) {
-                throw invalid("every entry of \"imageIds\" must be a string matching [A-Za-z0-9_-]{1,64}");
+            if (!id.isTextual() || !Ids.validLookup(id.asText())) {
+                throw invalid("every entry of \"imageIds\" must be an image id: 1 to " + Ids.MAX_LOOKUP_BYTES
+                        + " bytes of UTF-8 without control characters");
             }
             ids.add(id.asText());
         }

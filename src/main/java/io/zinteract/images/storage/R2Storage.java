@@ -122,6 +122,9 @@ public class R2Storage {
                 if (object.storageClass() != null) {
                     b.storageClass(object.storageClass());
                 }
+                if (object.ifAbsent()) {
+                    b.ifNoneMatch("*");
+                }
                 sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
             }, AsyncRequestBody.fromBytes(object.bytes())).whenComplete((r, e) -> sample.stop(putTimer));
         }).map(response -> unquote(response.eTag()));
