@@ -55,6 +55,11 @@ public class JobReport {
     public Long objectsDeleted;
     public Listing<ImageNote> deleteFailures;
 
+    // cleanup: objects left because they are younger than the grace period, or a pending upload may still use them;
+    // orphaned lists what was (or, dry run, would be) deleted, objectsDeleted counts it, cutoff is the age limit
+    public Long keptYoung;
+    public Long keptInFlight;
+
     // backup
     public String backupPath;
     public Long backupBytes;

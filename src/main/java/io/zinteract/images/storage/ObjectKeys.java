@@ -21,8 +21,12 @@ import java.util.regex.Pattern;
  * <li>a <em>safe</em> id, {@code [A-Za-z0-9_-]{1,64}}, is its own segment (the keys written before this rule stay);</li>
  * <li>any other id is {@code ~} followed by the lowercase, unpadded base32 of its UTF-8 bytes (reversible; {@code ~}
  * is outside the safe alphabet, and base32 has no {@code ~});</li>
- * <li>when that would push the key over R2's 1,024 bytes, {@code ~~} and the hex SHA-256 of the UTF-8 bytes.</li>
+ * <li>when that segment would be longer than {@value #MAX_SEGMENT_BYTES} bytes, or the key longer than R2's 1,024
+ * bytes, {@code ~~} and the hex SHA-256 of the UTF-8 bytes (ids over 124 bytes of UTF-8).</li>
  * </ul>
+ * The 200-byte bound keeps every segment a legal file name under file-backed S3 servers: S3Proxy's filesystem backend
+ * stores each segment as one file or directory name (255 bytes on ext4, XFS, APFS, NTFS) and writes an object
+ * through a temporary file named {@code <segment>.<ext>-<UUID>}, 46 bytes more. R2 itself would take longer ones.
  * Segments never hold {@code /} or {@code .}, so a key splits back into exactly one (prefix, persona, id, extension).
  * Keys are case-sensitive on S3 and R2 (and on S3Proxy's filesystem backend on Linux); the encoded forms are
  * lowercase only, so case-only differences exist only between safe ids, as they always did.
@@ -41,6 +45,8 @@ public class ObjectKeys {
     private static final String SEGMENT = "(?:[A-Za-z0-9_-]+|~[a-z2-7]*|~~[0-9a-f]{64})";
     // Keys written before the encoded forms (mangled segments of any length) stay valid: the first alternative.
     private static final Pattern KEY = Pattern.compile(SEGMENT + "(?:/" + SEGMENT + ")*(?:\\.[a-z0-9]{1,8})?");
+    /** Longest segment: with {@code .<ext>-<UUID>} appended still a file name (255 bytes) on common file systems. */
+    static final int MAX_SEGMENT_BYTES = 200;
     private static final String ENCODED = "~";
     private static final String DIGEST = "~~";
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
@@ -119,7 +125,11 @@ public class ObjectKeys {
     /** The segment of one id: the id itself when safe, else {@code ~} and base32 of its UTF-8 bytes. */
     static String segment(String raw) {
         String id = raw == null ? "" : raw;
-        return SAFE.matcher(id).matches() ? id : ENCODED + base32(id.getBytes(StandardCharsets.UTF_8));
+        if (SAFE.matcher(id).matches()) {
+            return id;
+        }
+        String encoded = ENCODED + base32(id.getBytes(StandardCharsets.UTF_8));
+        return encoded.length() <= MAX_SEGMENT_BYTES ? encoded : digest(id);
     }
 
     private static boolean isEncoded(String segment) {

@@ -353,7 +353,8 @@ public class R2Storage {
 
     private static ListPage toPage(ListObjectsV2Response r) {
         List<ListPage.Entry> entries = r.contents().stream()
-                .map(o -> new ListPage.Entry(o.key(), o.size() == null ? -1 : o.size(), unquote(o.eTag())))
+                .map(o -> new ListPage.Entry(o.key(), o.size() == null ? -1 : o.size(), unquote(o.eTag()),
+                        o.lastModified()))
                 .toList();
         return new ListPage(entries, Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null);
     }
