@@ -53,7 +53,8 @@ public class ValidateAction implements JobAction {
             report.sampleOffset = ThreadLocalRandom.current().nextLong(stride);
         }
         report.valid = 0L;
-        report.conflicts = images.keyConflicts(job.listBound());
+        Listing<ImageNote> conflicts = images.keyConflicts(job.listBound());
+        report.conflicts = conflicts.total == 0 ? null : conflicts;
         return migrated;
     }
 
