@@ -58,6 +58,14 @@ public interface MigrationConfig {
     @WithDefault("30")
     int purgeOlderThanDays();
 
+    /**
+     * Objects younger than this are never removed by {@code cleanup}, referenced or not: an upload writes its object
+     * before its row, and a presigned upload's staging object waits for its completion ({@code MIGRATION_CLEANUP_GRACE}).
+     * At least a minute; longer than any upload, migration batch or presigned URL's validity.
+     */
+    @WithDefault("PT6H")
+    Duration cleanupGrace();
+
     /** Interval between two server-sent events of a job's progress ({@code MIGRATION_EVENTS_INTERVAL}). */
     @WithDefault("PT1S")
     Duration eventsInterval();

@@ -23,6 +23,7 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(405, "Method not allowed"),
     NOT_ACCEPTABLE(406, "No acceptable representation"),
     CONFLICT(409, "The request conflicts with the current state"),
+    OBJECT_KEY_CONFLICT(409, "The image's object key already holds another image's object; nothing was overwritten"),
     JOB_NOT_FOUND(404, "No migration job has this id"),
     JOB_CONFLICT(409, "A migration job that changes data is already active"),
     JOB_NOT_ACTIVE(409, "The migration job is not in a state that allows this action"),

@@ -33,13 +33,13 @@ public class ImageReadService {
     }
 
     public Uni<ImageRecord> find(String id) {
-        Ids.require("id", id);
+        Ids.requireLookup("id", id);
         return Blocking.call(() -> repository.findById(id))
                 .map(found -> found.orElseThrow(() -> ImageService.notFound(id)));
     }
 
     public Uni<List<ImageRecord>> page(String personaId, String sessionId, String cursor, int limit) {
-        String persona = Ids.optional("personaId", personaId);
+        String persona = Ids.optionalLookup("personaId", personaId);
         String session = Ids.optional("sessionId", sessionId);
         PageCursor after = cursor == null || cursor.isEmpty() ? null : PageCursor.decode(cursor);
         return Blocking.call(() -> repository.page(persona, session, after, limit));

@@ -56,7 +56,7 @@ public class ImageResponses {
                 return publicUrl.get();
             }
         }
-        return serviceUri(uri, row.id()).toString();
+        return serviceUri(uri, Ids.pathSegment(row.id())).toString();
     }
 
     public URI serviceUri(UriInfo uri, String id) {

@@ -7,6 +7,8 @@ import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.storage.MultipartUploader;
+import io.zinteract.images.storage.NewObjects;
+import io.zinteract.images.storage.ObjectKeyConflictException;
 import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.PutObject;
 import io.zinteract.images.storage.R2Storage;
@@ -51,9 +53,12 @@ public class ImageService {
     private final MeterRegistry registry;
     private final MultipartUploader uploader;
     private final StorageClassPolicy classes;
+    private final NewObjects newObjects;
 
     public ImageService(ImageRepository repository, R2Storage storage, R2Urls urls, ObjectKeys keys,
-            ServiceConfig config, MeterRegistry registry, MultipartUploader uploader, StorageClassPolicy classes) {
+            ServiceConfig config, MeterRegistry registry, MultipartUploader uploader, StorageClassPolicy classes,
+            NewObjects newObjects) {
+        this.newObjects = newObjects;
         this.repository = repository;
         this.storage = storage;
         this.urls = urls;
@@ -95,7 +100,7 @@ public class ImageService {
 
     /** Deletes the object first; only once it is gone is the row deleted, so a failure changes nothing. */
     public Uni<Void> delete(String id) {
-        Ids.require("id", id);
+        Ids.requireLookup("id", id);
         return Blocking.call(() -> repository.findById(id))
                 .map(found -> found.orElseThrow(() -> notFound(id)))
                 .chain(row -> row.hasR2Object() ? storage.delete(row.r2Key()).replaceWith(row) : Uni.createFrom().item(row))
@@ -226,12 +231,15 @@ public class ImageService {
         String key = keys.forImage(b.personaId(), b.id(), p.type().extension());
         String storageClass = classes.storageClassFor(b.createdAt());
         PutObject object = new PutObject(key, p.bytes(), p.type().mimeType(), p.md5Base64(), metadata(b), storageClass);
-        Uni<Stored> put = storage.put(object).map(etag -> new Stored(inR2(b, key, storageClass), false));
+        NewObjects.Identity identity = new NewObjects.Identity(b.id(), b.sizeBytes(), b.sha256(),
+                java.util.HexFormat.of().formatHex(Base64.getDecoder().decode(p.md5Base64())));
+        Uni<Stored> put = newObjects.put(object, identity).map(etag -> new Stored(inR2(b, key, storageClass), false))
+                .onFailure(ObjectKeyConflictException.class).transform(ImageService::keyConflict);
         if (b.sizeBytes() > config.multipart().threshold()) {
-            return put.onFailure().transform(ImageService::largeImageNotStored);
+            return put.onFailure(e -> !(e instanceof ApiException)).transform(ImageService::largeImageNotStored);
         }
         return put
-                .onFailure().recoverWithItem(failure -> {
+                .onFailure(e -> !(e instanceof ApiException)).recoverWithItem(failure -> {
                     LOG.warnf("R2 upload of image %s failed after retries (%s); stored it base64 in the database instead",
                             b.id(), failure.getMessage());
                     return asBase64(p, true);
@@ -245,9 +253,17 @@ public class ImageService {
         String storageClass = classes.storageClassFor(b.createdAt());
         var object = new MultipartUploader.LargeObject(key, p.file(), b.sizeBytes(), p.type().mimeType(), metadata(b),
                 storageClass);
-        return uploader.upload(object)
-                .onFailure().transform(ImageService::largeImageNotStored)
+        // A multipart completion cannot be conditional everywhere: the key is checked before the upload instead.
+        return newObjects.checkFree(key, new NewObjects.Identity(b.id(), b.sizeBytes(), b.sha256(), null))
+                .onFailure(ObjectKeyConflictException.class).transform(ImageService::keyConflict)
+                .chain(() -> uploader.upload(object))
+                .onFailure(e -> !(e instanceof ApiException)).transform(ImageService::largeImageNotStored)
                 .chain(etag -> write(new Stored(inR2(b, key, storageClass), false), false));
+    }
+
+    private static ApiException keyConflict(Throwable failure) {
+        LOG.errorf("Image not stored: %s", failure.getMessage());
+        return new ApiException(ErrorCode.OBJECT_KEY_CONFLICT, failure.getMessage() + "; nothing was stored");
     }
 
     private static ApiException largeImageNotStored(Throwable failure) {
@@ -257,7 +273,8 @@ public class ImageService {
     }
 
     private static Map<String, String> metadata(NewImageRow b) {
-        return Map.of("image-id", b.id(), "persona-id", b.personaId(), "sha256", b.sha256());
+        return Map.of(NewObjects.IMAGE_ID, ObjectKeys.metadataValue(b.id()), "persona-id",
+                ObjectKeys.metadataValue(b.personaId()), NewObjects.SHA256, b.sha256());
     }
 
     /** The row of an image whose bytes are in R2 under {@code key}: metadata only. */

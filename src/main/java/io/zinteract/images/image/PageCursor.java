@@ -19,7 +19,7 @@ public record PageCursor(long createdAt, String id) {
             String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
             int colon = raw.indexOf(':');
             String id = raw.substring(colon + 1);
-            if (colon < 1 || !Ids.valid(id)) {
+            if (colon < 1 || !Ids.validLookup(id)) {
                 throw new IllegalArgumentException();
             }
             return new PageCursor(Long.parseLong(raw.substring(0, colon)), id);

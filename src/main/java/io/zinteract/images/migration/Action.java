@@ -12,6 +12,7 @@ public enum Action {
     ROLLBACK(true),
     PURGE(true),
     BACKUP(true),
+    CLEANUP(true),
     PAUSE(false),
     RESUME(false),
     CANCEL(false),
@@ -29,7 +30,7 @@ public enum Action {
 
     /** Whether a job of this action changes images or objects, and so must run alone. */
     public boolean mutating(boolean dryRun) {
-        return !dryRun && (this == MIGRATE || this == ROLLBACK || this == PURGE);
+        return !dryRun && (this == MIGRATE || this == ROLLBACK || this == PURGE || this == CLEANUP);
     }
 
     @JsonValue

@@ -54,7 +54,8 @@ public record Job(String jobId, Action action, JobState state, boolean dryRun, J
                 row.action() == Action.PURGE ? succeeded : null, row.skipped(), row.failed(), row.bytes(),
                 iso(row.startedAt()), iso(row.finishedAt()), iso(row.updatedAt()), throughput, eta, errors,
                 validate ? (r.valid == null ? 0L : r.valid) : null, validate ? orEmpty(missing) : null,
-                validate ? orEmpty(corrupted) : null, validate && row.options().scanOrphans() ? orEmpty(orphaned) : null,
+                validate ? orEmpty(corrupted) : null, (validate && row.options().scanOrphans()) || row.action() == Action.CLEANUP
+                        ? orEmpty(orphaned) : null,
                 isValid, row.cursor(), r, workers == null || workers.isEmpty() ? null : workers, row.error());
     }
 

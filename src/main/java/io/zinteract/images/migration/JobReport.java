@@ -35,6 +35,8 @@ public class JobReport {
     public Long r2BytesBefore;
     public BigDecimal monthlyCostUsd;
     public BigDecimal addedMonthlyCostUsd;
+    /** Migrate and validate: images whose key another image holds (never overwritten; their base64 is kept). */
+    public Listing<ImageNote> conflicts;
 
     // validate
     public Long valid;
@@ -52,6 +54,11 @@ public class JobReport {
     public Long restoredFromRetained;
     public Long objectsDeleted;
     public Listing<ImageNote> deleteFailures;
+
+    // cleanup: objects left because they are younger than the grace period, or a pending upload may still use them;
+    // orphaned lists what was (or, dry run, would be) deleted, objectsDeleted counts it, cutoff is the age limit
+    public Long keptYoung;
+    public Long keptInFlight;
 
     // backup
     public String backupPath;
@@ -74,6 +81,11 @@ public class JobReport {
     }
 
     private void applyMigrate(boolean dryRun, ItemResult r, int bound) {
+        if (r.outcome() == ItemResult.Outcome.FAILED && MigrateAction.CONFLICT.equals(r.kind())) {
+            conflicts = listing(conflicts);
+            conflicts.add(new ImageNote(r.imageId(), r.error()), bound);
+            return;
+        }
         if (r.outcome() == ItemResult.Outcome.FAILED && dryRun) {
             invalid = listing(invalid);
             invalid.add(new ImageNote(r.imageId(), r.error()), bound);

@@ -8,7 +8,9 @@ import io.zinteract.images.db.Blocking;
 import io.zinteract.images.db.Jdbc;
 import io.zinteract.images.image.ImageBytes;
 import io.zinteract.images.image.ImageType;
+import io.zinteract.images.storage.NewObjects;
 import io.zinteract.images.storage.ObjectHead;
+import io.zinteract.images.storage.ObjectKeyConflictException;
 import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.PutObject;
 import io.zinteract.images.storage.R2Storage;
@@ -31,7 +33,11 @@ import java.util.Optional;
  * Moves base64 rows into R2. Per image, in this order: decode and check, sniff the true type, hash (SHA-256, MD5),
  * PUT with Content-MD5 to the image's deterministic key, HEAD to verify size and ETag, and only then one transaction
  * that points the row at the object and clears its base64 (unless retained). A crash between any two steps leaves the
- * row as it was, and the next try overwrites the same key.
+ * row as it was, and the next try finds its own object at the same key.
+ *
+ * <p>A key is never taken from another image: one that another row points at, or whose object is not provably this
+ * row's bytes ({@link NewObjects}), fails the row with a {@code key conflict} and keeps its base64; a dry run looks
+ * for the same conflicts with a HEAD per image.
  */
 @ApplicationScoped
 public class MigrateAction implements JobAction {
@@ -49,10 +55,12 @@ public class MigrateAction implements JobAction {
     private final MigrationConfig config;
     private final MigrationMetrics metrics;
     private final StorageClassPolicy classes;
+    private final NewObjects newObjects;
 
     public MigrateAction(MigrationRepository images, JobRepository jobs, Jdbc jdbc, R2Storage storage, R2Urls urls,
             ObjectKeys keys, ServiceConfig service, MigrationConfig config, MigrationMetrics metrics,
-            StorageClassPolicy classes) {
+            StorageClassPolicy classes, NewObjects newObjects) {
+        this.newObjects = newObjects;
         this.images = images;
         this.jobs = jobs;
         this.jdbc = jdbc;
@@ -94,19 +102,23 @@ public class MigrateAction implements JobAction {
             }
             if (candidate.invalid() != null) {
                 int attempts = job.nextAttempt(row.id());
-                ItemResult failed = ItemResult.failed(row.id(), attempts, candidate.invalid());
+                ItemResult failed = ItemResult.failed(row.id(), attempts, candidate.invalid(), candidate.conflict()
+                        ? CONFLICT : null, candidate.key());
                 return job.options().dry() ? Processed.uncommitted(failed) : commitFailure(job, failed);
             }
             if (job.options().dry()) {
                 long reclaim = job.options().retain() ? 0 : candidate.base64().length();
-                return Processed.uncommitted(ItemResult.succeeded(row.id(), candidate.bytes().length, reclaim, 0, null,
-                        candidate.key(), candidate.note()));
+                return newObjects.conflictAt(candidate.key(), identity(candidate)).map(conflict -> new Processed(
+                        conflict != null ? ItemResult.failed(row.id(), 0, conflict, CONFLICT, candidate.key())
+                                : ItemResult.succeeded(row.id(), candidate.bytes().length, reclaim, 0, null,
+                                        candidate.key(), candidate.note()), false));
             }
             Timer.Sample sample = Timer.start();
             return uploadVerified(job, candidate)
                     .invoke(() -> sample.stop(metrics.uploadTimer()))
                     .chain(verified -> verified.problem() != null
-                            ? commitFailure(job, ItemResult.failed(row.id(), verified.attempts(), verified.problem()))
+                            ? commitFailure(job, ItemResult.failed(row.id(), verified.attempts(), verified.problem(),
+                                    verified.conflict() ? CONFLICT : null, candidate.key()))
                             : commit(job, candidate, verified));
         });
     }
@@ -127,9 +139,20 @@ public class MigrateAction implements JobAction {
                 .setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
     }
 
-    /** An image read and checked; exactly one of skip, invalid or the payload is set. */
+    /** {@link ItemResult#kind()} of a row whose key holds, or another row claims, another image. */
+    static final String CONFLICT = "conflict";
+
+    /** An image read and checked; exactly one of skip, invalid (a key conflict among them) or the payload is set. */
     record Candidate(String id, String skip, String invalid, String base64, byte[] bytes, ImageType type, String key,
-            String sha256, byte[] md5, String note, String storageClass) {
+            String sha256, byte[] md5, String note, String storageClass, boolean conflict) {
+        Candidate(String id, String skip, String invalid, String base64, byte[] bytes, ImageType type, String key,
+                String sha256, byte[] md5, String note, String storageClass) {
+            this(id, skip, invalid, base64, bytes, type, key, sha256, md5, note, storageClass, false);
+        }
+    }
+
+    private static NewObjects.Identity identity(Candidate c) {
+        return new NewObjects.Identity(c.id(), c.bytes().length, c.sha256(), HexFormat.of().formatHex(c.md5()));
     }
 
     private Candidate read(WorkRow row) {
@@ -162,6 +185,12 @@ public class MigrateAction implements JobAction {
             note = "image_mime_type says " + row.imageMimeType() + "; the content is " + type.mimeType();
         }
         String key = keys.forImage(row.personaId(), row.id(), type.extension());
+        Optional<String> owner = images.keyOwner(key, row.id());
+        if (owner.isPresent()) {
+            return new Candidate(row.id(), null, ObjectKeyConflictException.PREFIX + "object key " + key
+                    + " is already the key of image " + owner.get() + "; base64 kept", null, null, null, key, null,
+                    null, null, null, true);
+        }
         return new Candidate(row.id(), null, null, base64, bytes, type, key, ImageBytes.sha256Hex(bytes), ImageBytes.md5(bytes), note,
                 classes.storageClassFor(row.createdAt() == null ? 0 : row.createdAt()));
     }
@@ -170,7 +199,10 @@ public class MigrateAction implements JobAction {
         return new Candidate(row.id(), null, reason, null, null, null, null, null, null, null, null);
     }
 
-    record Verified(String etag, String problem, int attempts) {
+    record Verified(String etag, String problem, int attempts, boolean conflict) {
+        Verified(String etag, String problem, int attempts) {
+            this(etag, problem, attempts, false);
+        }
     }
 
     /**
@@ -183,13 +215,16 @@ public class MigrateAction implements JobAction {
         String md5Base64 = Base64.getEncoder().encodeToString(c.md5());
         String md5Hex = HexFormat.of().formatHex(c.md5());
         PutObject object = new PutObject(c.key(), c.bytes(), c.type().mimeType(), md5Base64,
-                Map.of("image-id", c.id(), "sha256", c.sha256()), c.storageClass());
+                Map.of(NewObjects.IMAGE_ID, ObjectKeys.metadataValue(c.id()), NewObjects.SHA256, c.sha256()),
+                c.storageClass());
+        Uni<String> put = newObjects.put(object, identity(c));
         Uni<String> checked = job.options().verifyByPutEtag() && storage.etagIsMd5()
-                ? storage.put(object).map(etag -> etagProblem(etag, md5Hex))
-                : storage.put(object).chain(() -> storage.head(c.key()))
+                ? put.map(etag -> etagProblem(etag, md5Hex))
+                : put.chain(() -> storage.head(c.key()))
                         .map(head -> problem(head, c.bytes().length, storage.etagIsMd5() ? md5Hex : null));
         return checked
-                .onFailure(e -> e instanceof StorageException s && !s.transientFailure() && !StorageFailures.fatal(e))
+                .onFailure(e -> e instanceof StorageException s && !s.transientFailure() && !StorageFailures.fatal(e)
+                        && !(e instanceof ObjectKeyConflictException))
                 .recoverWithItem(e -> StorageFailures.message(e))
                 .chain(problem -> {
                     if (problem == null) {
@@ -200,7 +235,10 @@ public class MigrateAction implements JobAction {
                         return uploadVerified(job, c);
                     }
                     return Uni.createFrom().item(new Verified(null, problem, attempt));
-                });
+                })
+                // Never retried: the object there is another image's, and stays as it is.
+                .onFailure(ObjectKeyConflictException.class)
+                .recoverWithItem(e -> new Verified(null, e.getMessage() + "; base64 kept", attempt, true));
     }
 
     static String etagProblem(String etag, String md5Hex) {

@@ -246,6 +246,49 @@ public class MigrationRepository {
         }
     }
 
+    /** Another row than {@code id} that points at {@code key}, if any: that key can never be this row's too. */
+    public Optional<String> keyOwner(String key, String id) {
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM images WHERE r2_key = ? AND id <> ? LIMIT 1")) {
+                ps.setString(1, key);
+                ps.setString(2, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Key conflicts as validate reports them: rows that share one {@code r2_key} (left by key mappings older than
+     * the injective one), and rows whose last migration failed because their key held another image's object.
+     */
+    public Listing<ImageNote> keyConflicts(int bound) {
+        Listing<ImageNote> found = new Listing<>();
+        jdbc.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, r2_key FROM images WHERE r2_key IN "
+                    + "(SELECT r2_key FROM images WHERE r2_key IS NOT NULL GROUP BY r2_key HAVING COUNT(*) > 1) ORDER BY r2_key, id");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new ImageNote(rs.getString(1), "shares object key " + rs.getString(2)
+                            + " with another row"), bound);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT f.image_id, MAX(f.error) FROM migration_failures f "
+                    + "JOIN images i ON i.id = f.image_id WHERE i.r2_key IS NULL AND i.migration_status = 'failed' "
+                    + "AND f.error LIKE ? GROUP BY f.image_id ORDER BY f.image_id")) {
+                ps.setString(1, io.zinteract.images.storage.ObjectKeyConflictException.PREFIX + "%");
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(new ImageNote(rs.getString(1), rs.getString(2)), bound);
+                    }
+                }
+            }
+            return null;
+        });
+        return found;
+    }
+
     /** Of {@code keys}, those that some row points at. */
     public Set<String> referencedKeys(List<String> keys) {
         if (keys.isEmpty()) {

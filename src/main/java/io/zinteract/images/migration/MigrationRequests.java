@@ -38,6 +38,7 @@ public class MigrationRequests {
             Action.ROLLBACK, Set.of("dryRun", "imageIds", "deleteFromR2"),
             Action.PURGE, Set.of("dryRun", "olderThanDays", "imageIds"),
             Action.BACKUP, Set.of(),
+            Action.CLEANUP, Set.of("dryRun"),
             Action.PAUSE, Set.of("jobId"),
             Action.RESUME, Set.of("jobId"),
             Action.CANCEL, Set.of("jobId"),
@@ -73,7 +74,7 @@ public class MigrationRequests {
             throw invalid("\"action\" must be a string");
         }
         Action action = Action.parse(actionNode.asText()).orElseThrow(() -> invalid("unknown action \""
-                + actionNode.asText() + "\"; use one of migrate, validate, rollback, purge, backup, pause, resume, cancel, status"));
+                + actionNode.asText() + "\"; use one of migrate, validate, rollback, purge, backup, cleanup, pause, resume, cancel, status"));
         checkFields(root, action);
 
         boolean await = bool(root, "wait", false);
@@ -96,7 +97,7 @@ public class MigrationRequests {
 
     private static void checkFields(JsonNode root, Action action) {
         Set<String> allowed = new LinkedHashSet<>(COMMON);
-        if (action.startsJob() && action != Action.BACKUP) {
+        if (action.startsJob() && action != Action.BACKUP && action != Action.CLEANUP) {
             allowed.addAll(BATCHING);
         }
         allowed.addAll(FIELDS.get(action));
@@ -157,8 +158,9 @@ public class MigrationRequests {
         }
         Set<String> ids = new LinkedHashSet<>();
         for (JsonNode id : node) {
-            if (!id.isTextual() || !Ids.valid(id.asText())) {
-                throw invalid("every entry of \"imageIds\" must be a string matching [A-Za-z0-9_-]{1,64}");
+            if (!id.isTextual() || !Ids.validLookup(id.asText())) {
+                throw invalid("every entry of \"imageIds\" must be an image id: 1 to " + Ids.MAX_LOOKUP_BYTES
+                        + " bytes of UTF-8 without control characters");
             }
             ids.add(id.asText());
         }

@@ -53,7 +53,7 @@ public class MigrationResource {
     @AdminOnly
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Start or control a job: migrate, validate, rollback, purge, backup, pause, resume, cancel, status",
+    @Operation(summary = "Start or control a job: migrate, validate, rollback, purge, backup, cleanup, pause, resume, cancel, status",
             description = "The body is JSON under any content type (the seed plan's curl -d sends a form type).")
     @SecurityRequirement(name = OpenApiDefinitions.ADMIN_KEY)
     @APIResponse(responseCode = "200", description = "The finished job (\"wait\": true), or the answer to a control")

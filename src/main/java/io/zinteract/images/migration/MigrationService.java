@@ -80,7 +80,7 @@ public class MigrationService {
         Action action = request.action();
         JobOptions o = request.options();
         boolean dry = o.dry();
-        boolean needsStore = action == Action.VALIDATE || action == Action.PURGE
+        boolean needsStore = action == Action.VALIDATE || action == Action.PURGE || action == Action.CLEANUP
                 || ((action == Action.MIGRATE || action == Action.ROLLBACK) && !dry);
         if (needsStore && !storage.configured()) {
             throw new ApiException(ErrorCode.STORAGE_NOT_CONFIGURED,

@@ -112,8 +112,10 @@ public class RollbackAction implements JobAction {
 
     /** After the row is committed; a failed delete leaves an orphan (listed by validate) but loses nothing. */
     private Uni<ItemResult> deleteObject(ItemResult r) {
-        return storage.delete(r.key())
-                .map(ignored -> withNote(r, "object-deleted"))
+        // Keys written before they were injective may be shared: the object stays while another row points at it.
+        return Blocking.call(() -> images.keyOwner(r.key(), r.imageId())).chain(owner -> owner.isPresent()
+                ? Uni.createFrom().item(withNote(r, "object kept: image " + owner.get() + " points at it too"))
+                : storage.delete(r.key()).map(ignored -> withNote(r, "object-deleted")))
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("Rollback of %s: object %s not deleted: %s", r.imageId(), r.key(), e.getMessage());
                     return withNote(r, "delete failed: " + StorageFailures.message(e));

@@ -17,7 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Checks that every migrated row (or an evenly spread sample) has its object: present, of the recorded size and
  * ETag, and with {@code checkIntegrity} of the recorded SHA-256 once downloaded. With {@code orphans} it then lists
- * the whole key prefix, page by page, for objects no row points at. Changes nothing.
+ * the whole key prefix, page by page, for objects no row points at. Key conflicts (rows sharing a key, rows whose
+ * migration found another image's object at their key) are reported at the start. Changes nothing.
  */
 @ApplicationScoped
 public class ValidateAction implements JobAction {
@@ -52,6 +53,8 @@ public class ValidateAction implements JobAction {
             report.sampleOffset = ThreadLocalRandom.current().nextLong(stride);
         }
         report.valid = 0L;
+        Listing<ImageNote> conflicts = images.keyConflicts(job.listBound());
+        report.conflicts = conflicts.total == 0 ? null : conflicts;
         return migrated;
     }
 

@@ -122,6 +122,9 @@ public class R2Storage {
                 if (object.storageClass() != null) {
                     b.storageClass(object.storageClass());
                 }
+                if (object.ifAbsent()) {
+                    b.ifNoneMatch("*");
+                }
                 sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
             }, AsyncRequestBody.fromBytes(object.bytes())).whenComplete((r, e) -> sample.stop(putTimer));
         }).map(response -> unquote(response.eTag()));
@@ -350,7 +353,8 @@ public class R2Storage {
 
     private static ListPage toPage(ListObjectsV2Response r) {
         List<ListPage.Entry> entries = r.contents().stream()
-                .map(o -> new ListPage.Entry(o.key(), o.size() == null ? -1 : o.size(), unquote(o.eTag())))
+                .map(o -> new ListPage.Entry(o.key(), o.size() == null ? -1 : o.size(), unquote(o.eTag()),
+                        o.lastModified()))
                 .toList();
         return new ListPage(entries, Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null);
     }

@@ -27,6 +27,40 @@ public class PendingUploadRepository {
         this.jdbc = jdbc;
     }
 
+    /**
+     * Of {@code keys}, those that an upload may still write or copy to: its staging key or its image's key, while
+     * it is pending or being verified and {@code nowSeconds} is before its expiry plus {@code slackSeconds}.
+     */
+    public java.util.Set<String> inFlightKeys(java.util.List<String> keys, long nowSeconds, long slackSeconds) {
+        if (keys.isEmpty()) {
+            return java.util.Set.of();
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(keys.size(), "?"));
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT upload_key, object_key FROM pending_uploads "
+                    + "WHERE status IN ('pending', 'verifying') AND expires_at + ? > ? "
+                    + "AND (upload_key IN (" + marks + ") OR object_key IN (" + marks + "))")) {
+                int i = 0;
+                ps.setLong(++i, slackSeconds);
+                ps.setLong(++i, nowSeconds);
+                for (int round = 0; round < 2; round++) {
+                    for (String key : keys) {
+                        ps.setString(++i, key);
+                    }
+                }
+                java.util.Set<String> found = new java.util.HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(rs.getString(1));
+                        found.add(rs.getString(2));
+                    }
+                }
+                found.retainAll(keys);
+                return found;
+            }
+        });
+    }
+
     public void insert(PendingUpload u) {
         jdbc.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO pending_uploads (" + COLUMNS + ") "

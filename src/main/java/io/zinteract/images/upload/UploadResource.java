@@ -91,7 +91,8 @@ public class UploadResource {
             + "image was deleted since",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "UPLOAD_OBJECT_MISSING (PUT first; the upload stays open), "
-            + "UPLOAD_IN_PROGRESS, UPLOAD_OBJECT_CHANGED (complete again), UPLOAD_REJECTED (request a new upload)",
+            + "UPLOAD_IN_PROGRESS, UPLOAD_OBJECT_CHANGED (complete again), UPLOAD_REJECTED (request a new upload), "
+            + "OBJECT_KEY_CONFLICT (the image key holds another object; nothing stored, the upload stays open)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "410", description = "UPLOAD_EXPIRED: completed after the URL expired (plus "
             + "PRESIGNED_UPLOAD_GRACE); the object is deleted",

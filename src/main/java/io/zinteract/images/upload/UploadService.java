@@ -14,6 +14,8 @@ import io.zinteract.images.image.ImageType;
 import io.zinteract.images.image.NewImageRow;
 import io.zinteract.images.image.StorageKind;
 import io.zinteract.images.image.StoredImage;
+import io.zinteract.images.storage.NewObjects;
+import io.zinteract.images.storage.ObjectKeyConflictException;
 import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.PresignedPut;
 import io.zinteract.images.storage.R2Storage;
@@ -53,10 +55,12 @@ public class UploadService {
     private final ServiceConfig service;
     private final UploadConfig config;
     private final MeterRegistry registry;
+    private final NewObjects newObjects;
 
     public UploadService(PendingUploadRepository uploads, ImageRepository images, ImageService imageService,
             UploadVerifier verifier, R2Storage storage, R2Urls urls, ObjectKeys keys, ServiceConfig service, UploadConfig config,
-            MeterRegistry registry) {
+            MeterRegistry registry, NewObjects newObjects) {
+        this.newObjects = newObjects;
         this.uploads = uploads;
         this.images = images;
         this.imageService = imageService;
@@ -103,7 +107,8 @@ public class UploadService {
         Ids.require("uploadId", uploadId);
         return Blocking.call(() -> take(uploadId)).chain(taken -> {
             if (taken.done() != null) {
-                return Uni.createFrom().item(taken.done());
+                // A completion that died after writing the row left its staging object: delete it now.
+                return deleteQuietly(keys.forUpload(uploadId)).replaceWith(taken.done());
             }
             PendingUpload upload = taken.upload();
             if (now() > upload.expiresAt() + config.completeGrace().toSeconds()) {
@@ -140,16 +145,22 @@ public class UploadService {
 
     /** Copies the verified object to the image's key, then writes the row; the staging object goes last. */
     private Uni<Completion> store(PendingUpload upload, Verified verified) {
-        Map<String, String> metadata = Map.of("image-id", upload.imageId(), "persona-id", upload.personaId(),
-                "sha256", verified.sha256());
+        Map<String, String> metadata = Map.of(NewObjects.IMAGE_ID, ObjectKeys.metadataValue(upload.imageId()),
+                "persona-id", ObjectKeys.metadataValue(upload.personaId()), NewObjects.SHA256, verified.sha256());
+        NewObjects.Identity identity = new NewObjects.Identity(upload.imageId(), verified.size(), verified.sha256(),
+                null);
         long now = now();
         NewImageRow row = new NewImageRow(upload.imageId(), upload.sessionId(), upload.participantId(),
                 upload.tableId(), upload.personaId(), upload.personaTitle(),
                 urls.publicUrl(upload.objectKey()).orElse(null), null, verified.type().mimeType(), upload.prompt(),
                 upload.provider(), "completed", upload.objectKey(), "completed", now, now, verified.type().mimeType(),
                 verified.size(), verified.sha256(), "STANDARD");
-        return storage.copyIfUnchanged(upload.uploadKey(), verified.etag(), upload.objectKey(),
-                        verified.type().mimeType(), metadata)
+        // A copy cannot carry If-None-Match on every store: the image's key is checked just before it instead.
+        return newObjects.checkFree(upload.objectKey(), identity)
+                .onFailure(ObjectKeyConflictException.class)
+                .transform(e -> new ApiException(ErrorCode.OBJECT_KEY_CONFLICT, e.getMessage() + "; nothing was stored"))
+                .chain(() -> storage.copyIfUnchanged(upload.uploadKey(), verified.etag(), upload.objectKey(),
+                        verified.type().mimeType(), metadata))
                 .onFailure(e -> e instanceof StorageException s && s.status() == 412)
                 .transform(e -> UploadVerifier.changed(upload))
                 .chain(() -> Blocking.call(() -> uploads.complete(upload.id(), row, now())))

@@ -73,6 +73,42 @@ class PresignedUploadTest {
         return Db.count("SELECT COUNT(*) FROM images WHERE id = ?", imageId);
     }
 
+    /** Issue 9.7: a completion killed after writing the row left its staging object; the next completion deletes it. */
+    @Test
+    void aStagingObjectLeftByACompletionThatDiedIsDeletedByTheNextCompletion() throws Exception {
+        byte[] png = TestImages.png(30, 20, 12);
+        JsonPath ticket = requestUpload("image/png", png.length);
+        String uploadId = ticket.getString("uploadId");
+        assertEquals(200, put(ticket, png, Map.of()).statusCode());
+        complete(uploadId).statusCode(201);
+        try (BucketClient bucket = BucketClient.forCurrentProxy()) {
+            assertTrue(bucket.head("uploads/" + uploadId).isEmpty(), "the staging object is gone");
+            bucket.put("uploads/" + uploadId, png, "image/png"); // as left by a completion killed before its delete
+            complete(uploadId).statusCode(200).body("id", equalTo(ticket.getString("imageId")));
+            assertTrue(bucket.head("uploads/" + uploadId).isEmpty(), "the retried completion deleted it");
+            assertArrayEquals(png, bucket.get(ticket.getString("key")).asByteArray());
+        }
+    }
+
+    /** Issue 9.1: an object of another image already at the upload's key is never overwritten. */
+    @Test
+    void aCompletionNeverOverwritesAnotherObjectAtTheImageKey() throws Exception {
+        byte[] png = TestImages.png(31, 21, 13);
+        byte[] other = TestImages.png(32, 22, 14);
+        JsonPath ticket = requestUpload("image/png", png.length);
+        String uploadId = ticket.getString("uploadId");
+        assertEquals(200, put(ticket, png, Map.of()).statusCode());
+        try (BucketClient bucket = BucketClient.forCurrentProxy()) {
+            bucket.put(ticket.getString("key"), other, "image/png");
+            complete(uploadId).statusCode(409).contentType("application/problem+json")
+                    .body("code", equalTo("OBJECT_KEY_CONFLICT"));
+            assertArrayEquals(other, bucket.get(ticket.getString("key")).asByteArray(), "the other object is intact");
+            assertEquals(0, imageRows(ticket.getString("imageId")));
+            bucket.delete(ticket.getString("key"));
+        }
+        complete(uploadId).statusCode(201); // the upload was given back, and completes once the key is free
+    }
+
     @Test
     void putThenCompleteCreatesAVerifiedRowAndTheImageReadsBackIdentical() throws Exception {
         byte[] png = TestImages.png(80, 60, 11);
