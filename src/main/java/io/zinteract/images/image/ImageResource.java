@@ -125,7 +125,7 @@ public class ImageResource {
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<Response> get(@RestPath String id, @RestHeader("Range") String range,
             @RestHeader("If-None-Match") String ifNoneMatch) {
-        return responses.serve(reads.content(id, range), range, ifNoneMatch);
+        return responses.serve(reads.content(id, range, ifNoneMatch), range, ifNoneMatch);
     }
 
     @GET
