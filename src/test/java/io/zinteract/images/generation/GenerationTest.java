@@ -129,6 +129,8 @@ class GenerationTest {
         cases.put("url:http://evil.example.net/x.png", "INGEST_HOST_NOT_ALLOWED");
         cases.put("url:ftp://" + ScriptedProviderServer.HOST + "/x.png", "INGEST_SCHEME_NOT_ALLOWED");
         cases.put("url:/img/missing.png", "INGEST_UPSTREAM_FAILED");
+        cases.put("url:/img/hostile/0", "IMAGE_TRAILING_DATA");
+        cases.put("url:/img/hostile/4", "IMAGE_TOO_MANY_PIXELS");
         cases.forEach((script, reason) -> {
             ScriptedProviderServer.script(script, 0, false);
             String id = generate(REQUEST).then().statusCode(502).contentType("application/problem+json")
