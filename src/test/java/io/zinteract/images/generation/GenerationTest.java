@@ -123,14 +123,14 @@ class GenerationTest {
         cases.put("url:http://169.254.10.1/x.png", "INGEST_LINK_LOCAL_ADDRESS");
         cases.put("url:http://[::ffff:127.0.0.1]/x.png", "INGEST_LOOPBACK_ADDRESS");
         cases.put("url:/img/html", "INGEST_NOT_AN_IMAGE");
+        cases.put("url:/img/hostile/0", "IMAGE_TRAILING_DATA");
+        cases.put("url:/img/hostile/4", "IMAGE_TOO_MANY_PIXELS");
         cases.put("url:/img/huge-declared", "INGEST_TOO_LARGE");
         cases.put("url:/img/huge-streamed", "INGEST_TOO_LARGE");
         cases.put("url:/img/redirect-loop", "INGEST_TOO_MANY_REDIRECTS");
         cases.put("url:http://evil.example.net/x.png", "INGEST_HOST_NOT_ALLOWED");
         cases.put("url:ftp://" + ScriptedProviderServer.HOST + "/x.png", "INGEST_SCHEME_NOT_ALLOWED");
         cases.put("url:/img/missing.png", "INGEST_UPSTREAM_FAILED");
-        cases.put("url:/img/hostile/0", "IMAGE_TRAILING_DATA");
-        cases.put("url:/img/hostile/4", "IMAGE_TOO_MANY_PIXELS");
         cases.forEach((script, reason) -> {
             ScriptedProviderServer.script(script, 0, false);
             String id = generate(REQUEST).then().statusCode(502).contentType("application/problem+json")
