@@ -48,7 +48,7 @@ public class BucketCorsService {
         if (e.transientFailure()) {
             return e;
         }
-        return new ApiException(ErrorCode.STORE_REFUSED, "the bucket refused the CORS policy: " + e.getMessage(),
+        return new ApiException(ErrorCode.STORE_REFUSED, "the bucket refused the CORS policy with HTTP " + e.status(),
                 Map.of("storeStatus", e.status()));
     }
 }

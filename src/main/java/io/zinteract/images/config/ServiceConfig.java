@@ -26,6 +26,14 @@ public interface ServiceConfig {
     @WithDefault("26214400")
     long maxImageBytes();
 
+    /**
+     * Largest image accepted, in pixels (width times height as its header declares them; {@code MAX_IMAGE_PIXELS});
+     * 50 megapixels by default, like imgproxy's and Supabase's limits. Guards whoever decodes the image later against
+     * decompression bombs: a small file can declare a canvas of gigabytes.
+     */
+    @WithDefault("50000000")
+    long maxImagePixels();
+
     /** Uploads above a size go to R2 as multipart uploads, streamed from disk part by part. */
     Multipart multipart();
 

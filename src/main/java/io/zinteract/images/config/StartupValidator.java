@@ -91,6 +91,9 @@ public class StartupValidator {
         if (service.maxImageBytes() < 1 || service.maxImageBytes() > MAX_SINGLE_PUT) {
             return "MAX_IMAGE_BYTES must be between 1 and " + MAX_SINGLE_PUT;
         }
+        if (service.maxImagePixels() < 1) {
+            return "MAX_IMAGE_PIXELS must be at least 1";
+        }
         if (service.maxImageBytes() + 64 * 1024 > maxRequestBytes) {
             return "MAX_REQUEST_BYTES (" + maxRequestBytes + ") must exceed MAX_IMAGE_BYTES by at least 64 KiB of multipart framing";
         }

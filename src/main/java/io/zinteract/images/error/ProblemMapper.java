@@ -37,6 +37,10 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
         Response response = respond(e.code(), e.getMessage(), e.extensions(), uri);
+        if (e.code() == ErrorCode.RANGE_NOT_SATISFIABLE && e.extensions().get("contentRange") instanceof String range) {
+            // RFC 9110 §15.5.17: a 416 says how long the representation is, in the header clients read.
+            return Response.fromResponse(response).header("Content-Range", range).build();
+        }
         return e.code().status() == 503 ? retryLater(response) : response;
     }
 
@@ -103,8 +107,12 @@ public class ProblemMapper {
         if (e instanceof StorageNotConfiguredException) {
             return respond(ErrorCode.STORAGE_NOT_CONFIGURED, e.getMessage(), Map.of(), uri);
         }
+        // The message names the operation and the object key: for the log only. Problem details never carry a key,
+        // the bucket or the endpoint.
         LOG.warnf("Object store call failed: %s", e.getMessage());
-        return retryLater(respond(ErrorCode.STORAGE_UNAVAILABLE, e.getMessage(), Map.of(), uri));
+        return retryLater(respond(ErrorCode.STORAGE_UNAVAILABLE, e.transientFailure()
+                ? "The object store could not complete the request; try again later"
+                : "The object store refused the request (HTTP " + e.status() + ")", Map.of(), uri));
     }
 
     @ServerExceptionMapper

@@ -98,7 +98,9 @@ public class GenerationService {
             return new ApiException(ErrorCode.PROVIDER_FAILED, f.getMessage(), Map.of("imageId", id));
         }
         if (f instanceof ApiException api) {
-            return new ApiException(api.code(), api.getMessage(), Map.of("imageId", id));
+            Map<String, Object> extensions = new java.util.LinkedHashMap<>(api.extensions());
+            extensions.put("imageId", id);
+            return new ApiException(api.code(), api.getMessage(), extensions);
         }
         LOG.errorf(f, "Generation of image %s failed", id);
         return f;

@@ -16,6 +16,11 @@ public record ByteRange(long start, long end) {
         return end - start + 1;
     }
 
+    /** The range as a request header, for the store: always one satisfiable {@code bytes=start-end}. */
+    public String header() {
+        return "bytes=" + start + "-" + end;
+    }
+
     public String contentRange(long total) {
         return "bytes " + start + "-" + end + "/" + total;
     }

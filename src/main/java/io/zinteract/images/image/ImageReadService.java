@@ -47,8 +47,13 @@ public class ImageReadService {
 
     /** The content of an image; {@code range} is only forwarded when the bytes are streamed from the bucket. */
     public Uni<ImageContent> content(String id, String range) {
+        return content(id, range, null);
+    }
+
+    /** Also answers a matching {@code If-None-Match} (304) before any bytes are fetched, whatever the storage. */
+    public Uni<ImageContent> content(String id, String range, String ifNoneMatch) {
         return find(id).chain(row -> switch (row.storage()) {
-            case R2 -> fromR2(row, range);
+            case R2 -> fromR2(row, range, ifNoneMatch);
             case BASE64 -> fromDatabase(row);
             case EXTERNAL -> Uni.createFrom().item(new ImageContent.Redirect(StorageKind.EXTERNAL,
                     URI.create(row.imageUrl()), "public, max-age=3600"));
@@ -57,17 +62,18 @@ public class ImageReadService {
         });
     }
 
-    private Uni<ImageContent> fromR2(ImageRecord row, String range) {
+    private Uni<ImageContent> fromR2(ImageRecord row, String range, String ifNoneMatch) {
         if (!storage.configured() && row.hasBase64()) {
             // A row migrated with its base64 retained stays servable even if R2 settings are removed.
             return fromDatabase(row);
         }
         // A browser following a redirect cannot send the SSE-C key, so encrypted objects are always streamed.
         if (config.serve().mode() == ServiceConfig.ServeMode.PROXY || storage.sseC()) {
-            return storage.open(row.r2Key(), range).map(found -> found
-                    .<ImageContent>map(stream -> new ImageContent.Streamed(StorageKind.R2, stream, row.sha256()))
-                    .orElseThrow(() -> new ApiException(ErrorCode.IMAGE_CONTENT_MISSING,
-                            "object " + row.r2Key() + " of image " + row.id() + " is missing from the bucket")));
+            return ProxiedImage.content(storage, row, range, ifNoneMatch);
+        }
+        if (row.sha256() != null && ImageResponses.matches(ifNoneMatch, row.sha256())) {
+            // The client has these bytes already: no need to send it to the bucket again.
+            return Uni.createFrom().item(new ImageContent.NotModified(StorageKind.R2, row.sha256()));
         }
         Optional<String> publicUrl = urls.publicUrl(row.r2Key());
         if (publicUrl.isPresent()) {

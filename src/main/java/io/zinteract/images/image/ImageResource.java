@@ -64,6 +64,9 @@ public class ImageResource {
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
     @APIResponse(responseCode = "413", ref = OpenApiDefinitions.TOO_LARGE)
     @APIResponse(responseCode = "415", ref = OpenApiDefinitions.NOT_AN_IMAGE)
+    @APIResponse(responseCode = "422", description = "IMAGE_TRUNCATED, IMAGE_DIMENSIONS_MISSING, IMAGE_TOO_MANY_PIXELS, "
+            + "IMAGE_TRAILING_DATA or IMAGE_MALFORMED: the file's structure fails the checks for its format",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<Response> uploadForm(@RestForm("file") List<FileUpload> files, @RestForm String personaId,
             @RestForm String personaTitle, @RestForm String prompt, @RestForm String sessionId,
@@ -94,6 +97,9 @@ public class ImageResource {
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
     @APIResponse(responseCode = "413", ref = OpenApiDefinitions.TOO_LARGE)
     @APIResponse(responseCode = "415", ref = OpenApiDefinitions.NOT_AN_IMAGE)
+    @APIResponse(responseCode = "422", description = "IMAGE_TRUNCATED, IMAGE_DIMENSIONS_MISSING, IMAGE_TOO_MANY_PIXELS, "
+            + "IMAGE_TRAILING_DATA or IMAGE_MALFORMED: the file's structure fails the checks for its format",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<Response> uploadRaw(java.nio.file.Path body, @RestHeader("Content-Type") String contentType,
             @RestQuery String personaId, @RestQuery String personaTitle, @RestQuery String prompt,
@@ -106,9 +112,11 @@ public class ImageResource {
     @GET
     @Path("{id}")
     @Operation(summary = "The image's bytes, or a redirect to them",
-            description = "Base64 rows: the bytes with ETag, Cache-Control, Range (206) and If-None-Match (304). R2 "
-                    + "rows: 302 to R2_PUBLIC_URL or a presigned URL, or the bytes streamed with IMAGE_SERVE_MODE=proxy. "
-                    + "Rows with only an external image_url: 302 to it.")
+            description = "Base64 rows and R2 rows streamed with IMAGE_SERVE_MODE=proxy: the bytes with ETag (SHA-256), "
+                    + "Cache-Control, Range (206, 416 with Content-Range: bytes */size) and If-None-Match (304). R2 rows "
+                    + "in redirect mode: 304 on a matching If-None-Match, else 302 to R2_PUBLIC_URL or a presigned URL. "
+                    + "Rows with only an external image_url: 302 to it. Every answer carries X-Content-Type-Options: "
+                    + "nosniff and a Content-Security-Policy that allows nothing.")
     @APIResponse(responseCode = "200", description = "The image",
             content = @Content(mediaType = "image/*", schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @APIResponse(responseCode = "206", description = "The requested range",
@@ -125,7 +133,7 @@ public class ImageResource {
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<Response> get(@RestPath String id, @RestHeader("Range") String range,
             @RestHeader("If-None-Match") String ifNoneMatch) {
-        return responses.serve(reads.content(id, range), range, ifNoneMatch);
+        return responses.serve(reads.content(id, range, ifNoneMatch), range, ifNoneMatch);
     }
 
     @GET

@@ -44,6 +44,9 @@ public class ImageResponses {
             if (c instanceof ImageContent.Redirect redirect) {
                 return redirect(redirect);
             }
+            if (c instanceof ImageContent.NotModified notModified) {
+                return notModified(notModified);
+            }
             return streamed((ImageContent.Streamed) c);
         }).map(Reply::toResponse);
     }
@@ -81,7 +84,7 @@ public class ImageResponses {
         headers.put("Cache-Control", List.of(R2Storage.IMMUTABLE_CACHE_CONTROL));
         headers.put("Accept-Ranges", List.of("bytes"));
         headers.put(STORAGE_HEADER, List.of(c.storage().wire()));
-        if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
+        if (matches(ifNoneMatch, c.sha256())) {
             return new Reply(304, headers, null);
         }
         headers.put("Content-Type", List.of(c.contentType()));
@@ -126,7 +129,25 @@ public class ImageResponses {
         return new Reply(200, headers, body);
     }
 
-    private static boolean matches(String ifNoneMatch, String etag) {
+    /** The same validators as a 200 of the image would carry, so a cache can keep using its copy. */
+    private static Reply notModified(ImageContent.NotModified c) {
+        Map<String, List<String>> headers = new HashMap<>();
+        headers.put("ETag", List.of("\"" + c.etag() + "\""));
+        headers.put("Cache-Control", List.of(R2Storage.IMMUTABLE_CACHE_CONTROL));
+        headers.put("Accept-Ranges", List.of("bytes"));
+        headers.put(STORAGE_HEADER, List.of(c.storage().wire()));
+        return new Reply(304, headers, null);
+    }
+
+    /**
+     * Whether {@code If-None-Match} names the image whose validator (unquoted) is {@code validator}: {@code *}, the
+     * strong ETag, its weak form (If-None-Match compares weakly), or any of them in a list.
+     */
+    static boolean matches(String ifNoneMatch, String validator) {
+        if (ifNoneMatch == null || validator == null) {
+            return false;
+        }
+        String etag = "\"" + validator + "\"";
         for (String candidate : ifNoneMatch.split(",")) {
             String value = candidate.trim();
             if (value.equals("*") || value.equals(etag) || value.equals("W/" + etag)) {

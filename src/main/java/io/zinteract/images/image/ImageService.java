@@ -84,6 +84,14 @@ public class ImageService {
             checkSize(bytes.length);
             ImageType type = ImageType.sniff(bytes).orElseThrow(() -> new ApiException(ErrorCode.NOT_AN_IMAGE,
                     "the generated content is not a JPEG, PNG, WebP, GIF or AVIF image"));
+            try {
+                ImageStructure.check(type, bytes, config.maxImagePixels());
+            } catch (ImageDefect defect) {
+                // The provider's fault, not the client's: a 502 that names what was wrong with the image.
+                throw new ApiException(ErrorCode.PROVIDER_FAILED, "the generated image was refused ("
+                        + defect.kind().code().name() + "): " + defect.getMessage(),
+                        Map.of("reason", defect.kind().code().name()));
+            }
             NewImageRow base = new NewImageRow(pending.id(), pending.sessionId(), pending.participantId(),
                     pending.tableId(), pending.personaId(), pending.personaTitle(), null, null, type.mimeType(),
                     pending.prompt(), pending.provider(), "completed", null, "pending", null, pending.createdAt(),
@@ -154,6 +162,7 @@ public class ImageService {
         }
         byte[] bytes = readBounded(in);
         ImageType type = sniffAgainstDeclared(bytes, in.declaredType());
+        checkStructure(() -> ImageStructure.check(type, bytes, config.maxImagePixels()));
         String id = UUID.randomUUID().toString();
         long now = Instant.now().getEpochSecond();
         NewImageRow base = new NewImageRow(id, f.sessionId(), f.participantId(), f.tableId(), f.personaId(),
@@ -171,12 +180,22 @@ public class ImageService {
                     Map.of("maxBytes", config.multipart().threshold()));
         }
         ImageType type = sniffAgainstDeclared(ImageBytes.head(in.file(), ImageType.SNIFF_BYTES), in.declaredType());
+        checkStructure(() -> ImageStructure.check(type, in.file(), config.maxImagePixels()));
         String id = UUID.randomUUID().toString();
         long now = Instant.now().getEpochSecond();
         NewImageRow base = new NewImageRow(id, f.sessionId(), f.participantId(), f.tableId(), f.personaId(),
                 f.personaTitle(), null, null, type.mimeType(), f.prompt(), f.provider(), "completed", null, "pending",
                 null, now, type.mimeType(), size, ImageBytes.sha256Hex(in.file()), null);
         return new Prepared(base, null, in.file(), type, null);
+    }
+
+    /** Uploads, ingests and generations all pass here: a defective image becomes its own 422 and nothing is stored. */
+    private static void checkStructure(Runnable check) {
+        try {
+            check.run();
+        } catch (ImageDefect defect) {
+            throw defect.problem();
+        }
     }
 
     private void checkSize(long size) {

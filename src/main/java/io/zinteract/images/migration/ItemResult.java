@@ -13,11 +13,22 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  *                   {@code unsampled}, {@code changed}, {@code retained}, {@code from-retained}
  * @param key        the object key written, checked or (dry run) that would be written
  * @param note       something worth telling that is not a failure, e.g. a declared type the bytes contradict
+ * @param suspicious why a migrated legacy image fails the structure checks new uploads pass ({@code CODE: detail});
+ *                   it is migrated all the same, and listed in the report
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ItemResult(String imageId, Outcome outcome, long bytes, long base64Bytes, int attempts, String error,
-        String kind, String key, String note) {
+        String kind, String key, String note, String suspicious) {
+
+    public ItemResult(String imageId, Outcome outcome, long bytes, long base64Bytes, int attempts, String error,
+            String kind, String key, String note) {
+        this(imageId, outcome, bytes, base64Bytes, attempts, error, kind, key, note, null);
+    }
+
+    public ItemResult withSuspicious(String reason) {
+        return new ItemResult(imageId, outcome, bytes, base64Bytes, attempts, error, kind, key, note, reason);
+    }
 
     public enum Outcome {
         SUCCEEDED,

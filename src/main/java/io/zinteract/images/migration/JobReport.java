@@ -29,6 +29,8 @@ public class JobReport {
     public Listing<String> keys;
     public Listing<ImageNote> invalid;
     public Listing<ImageNote> mimeMismatches;
+    /** Migrated (or, dry run, migratable) images that fail the structure checks uploads get, with the reason. */
+    public Listing<ImageNote> suspicious;
     public Long retained;
     public Long base64BytesReclaimable;
     public Long base64BytesCleared;
@@ -92,6 +94,10 @@ public class JobReport {
         }
         if (r.outcome() != ItemResult.Outcome.SUCCEEDED) {
             return;
+        }
+        if (r.suspicious() != null) {
+            suspicious = listing(suspicious);
+            suspicious.add(new ImageNote(r.imageId(), r.suspicious()), bound);
         }
         if (r.note() != null) {
             // In migrate results the note is only ever a declared type that the bytes contradict.

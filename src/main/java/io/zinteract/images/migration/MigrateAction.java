@@ -7,6 +7,8 @@ import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.db.Jdbc;
 import io.zinteract.images.image.ImageBytes;
+import io.zinteract.images.image.ImageDefect;
+import io.zinteract.images.image.ImageStructure;
 import io.zinteract.images.image.ImageType;
 import io.zinteract.images.storage.NewObjects;
 import io.zinteract.images.storage.ObjectHead;
@@ -108,10 +110,10 @@ public class MigrateAction implements JobAction {
             }
             if (job.options().dry()) {
                 long reclaim = job.options().retain() ? 0 : candidate.base64().length();
-                return newObjects.conflictAt(candidate.key(), identity(candidate)).map(conflict -> new Processed(
+                return newObjects.conflictAt(candidate.key(), identity(candidate)).map(conflict -> Processed.uncommitted(
                         conflict != null ? ItemResult.failed(row.id(), 0, conflict, CONFLICT, candidate.key())
                                 : ItemResult.succeeded(row.id(), candidate.bytes().length, reclaim, 0, null,
-                                        candidate.key(), candidate.note()), false));
+                                        candidate.key(), candidate.note()).withSuspicious(suspicion(candidate))));
             }
             Timer.Sample sample = Timer.start();
             return uploadVerified(job, candidate)
@@ -195,6 +197,19 @@ public class MigrateAction implements JobAction {
                 classes.storageClassFor(row.createdAt() == null ? 0 : row.createdAt()));
     }
 
+    /**
+     * Why a legacy image would be refused as a new upload, or null. It is migrated all the same (refusing it would
+     * block or lose data that is served today); the report lists it under {@code suspicious}.
+     */
+    private String suspicion(Candidate c) {
+        try {
+            ImageStructure.check(c.type(), c.bytes(), service.maxImagePixels());
+            return null;
+        } catch (ImageDefect defect) {
+            return defect.reason();
+        }
+    }
+
     private static Candidate invalid(WorkRow row, String reason) {
         return new Candidate(row.id(), null, reason, null, null, null, null, null, null, null, null);
     }
@@ -270,7 +285,7 @@ public class MigrateAction implements JobAction {
                     Instant.ofEpochMilli(now).getEpochSecond());
             ItemResult result = images.completeMigration(tx, m)
                     ? ItemResult.succeeded(id, c.bytes().length, retain ? 0 : c.base64().length(), verified.attempts(),
-                            retain ? "retained" : null, c.key(), c.note())
+                            retain ? "retained" : null, c.key(), c.note()).withSuspicious(suspicion(c))
                     : ItemResult.skipped(id, "changed", "the row changed while its object was uploaded; left as it is");
             jobs.recordItem(tx, job, result, now);
             return result;

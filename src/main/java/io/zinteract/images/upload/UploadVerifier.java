@@ -4,7 +4,10 @@ import io.smallrye.mutiny.Uni;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
+import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.image.ImageBytes;
+import io.zinteract.images.image.ImageDefect;
+import io.zinteract.images.image.ImageStructure;
 import io.zinteract.images.image.ImageType;
 import io.zinteract.images.storage.ObjectHead;
 import io.zinteract.images.storage.R2Storage;
@@ -28,9 +31,11 @@ public class UploadVerifier {
     private static final Pattern MD5_ETAG = Pattern.compile("[0-9a-fA-F]{32}");
 
     private final R2Storage storage;
+    private final long maxPixels;
 
-    public UploadVerifier(R2Storage storage) {
+    public UploadVerifier(R2Storage storage, ServiceConfig service) {
         this.storage = storage;
+        this.maxPixels = service.maxImagePixels();
     }
 
     /** What was verified: the object's format and digests, and the ETag that names exactly these bytes. */
@@ -45,7 +50,7 @@ public class UploadVerifier {
                         .invoke(prefix -> checkType(declared, prefix.orElseThrow(() -> missing(upload)))))
                 .chain(head -> storage.getBytes(upload.uploadKey())
                         .chain(body -> Blocking.call(() -> digest(upload, declared, head,
-                                body.orElseThrow(() -> missing(upload))))));
+                                body.orElseThrow(() -> missing(upload)), maxPixels))));
     }
 
     private static ObjectHead checkSize(PendingUpload upload, ObjectHead head) {
@@ -71,9 +76,15 @@ public class UploadVerifier {
     }
 
     /** Runs on a worker thread: hashing up to MAX_IMAGE_BYTES would stall the event loop. */
-    private static Verified digest(PendingUpload upload, ImageType declared, ObjectHead head, byte[] body) {
+    private static Verified digest(PendingUpload upload, ImageType declared, ObjectHead head, byte[] body,
+            long maxPixels) {
         checkSize(upload, body.length);
         checkType(declared, body);
+        try {
+            ImageStructure.check(declared, body, maxPixels);
+        } catch (ImageDefect defect) {
+            throw new UploadRejected(defect.kind().code(), defect.getMessage(), Map.of());
+        }
         byte[] md5 = ImageBytes.md5(body);
         if (head.etag() != null && MD5_ETAG.matcher(head.etag()).matches()
                 && !head.etag().equalsIgnoreCase(HexFormat.of().formatHex(md5))) {

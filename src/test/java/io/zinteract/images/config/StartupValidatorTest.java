@@ -44,6 +44,10 @@ class StartupValidatorTest {
                     return Long.parseLong(get("MAX_IMAGE_BYTES").orElse("26214400"));
                 }
 
+                public long maxImagePixels() {
+                    return Long.parseLong(get("MAX_IMAGE_PIXELS").orElse("50000000"));
+                }
+
                 public String sqlitePath() {
                     return get("SQLITE_PATH").orElse("data/images.db");
                 }
@@ -172,6 +176,7 @@ class StartupValidatorTest {
         cases.put(new Settings().with("R2_PUBLIC_URL", "images.example.com"), "R2_PUBLIC_URL must be an http(s) URL such as https://images.example.com");
         cases.put(new Settings().with("R2_BUCKET", "Bad_Bucket"), "R2_BUCKET must be 3 to 63 lowercase letters, digits or hyphens");
         cases.put(new Settings().with("R2_KEY_PREFIX", "../"), "R2_KEY_PREFIX must be empty or folders of [A-Za-z0-9_-] each ending in '/'");
+        cases.put(new Settings().with("MAX_IMAGE_PIXELS", "0"), "MAX_IMAGE_PIXELS must be at least 1");
         cases.put(new Settings().with("MAX_IMAGE_BYTES", "0"), "MAX_IMAGE_BYTES must be between 1 and 5368709120");
         cases.put(new Settings().with("MAX_IMAGE_BYTES", "6000000000").with("MAX_REQUEST_BYTES", "7000000000"), "MAX_IMAGE_BYTES must be between 1 and 5368709120");
         cases.put(new Settings().with("MAX_IMAGE_BYTES", "67108864"),

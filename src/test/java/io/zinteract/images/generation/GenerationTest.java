@@ -123,6 +123,8 @@ class GenerationTest {
         cases.put("url:http://169.254.10.1/x.png", "INGEST_LINK_LOCAL_ADDRESS");
         cases.put("url:http://[::ffff:127.0.0.1]/x.png", "INGEST_LOOPBACK_ADDRESS");
         cases.put("url:/img/html", "INGEST_NOT_AN_IMAGE");
+        cases.put("url:/img/hostile/0", "IMAGE_TRAILING_DATA");
+        cases.put("url:/img/hostile/4", "IMAGE_TOO_MANY_PIXELS");
         cases.put("url:/img/huge-declared", "INGEST_TOO_LARGE");
         cases.put("url:/img/huge-streamed", "INGEST_TOO_LARGE");
         cases.put("url:/img/redirect-loop", "INGEST_TOO_MANY_REDIRECTS");

@@ -6,6 +6,8 @@ import io.restassured.response.Response;
 import io.zinteract.images.support.Admin;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.Db;
+import io.zinteract.images.support.HostileImages;
+import io.zinteract.images.support.ImageHttpChecks;
 import io.zinteract.images.support.Profiles;
 import io.zinteract.images.support.Sha;
 import io.zinteract.images.support.TestImages;
@@ -155,5 +157,35 @@ class Base64StorageImageTest {
             request.contentType("application/octet-stream");
         }
         return request.body(bytes).post("/api/images").then().statusCode(201).extract().path("id");
+    }
+
+    @Test
+    void hostileFilesAreRefusedWithTheirCodeAndNothingIsStored() {
+        ImageHttpChecks.hostileUploadsAreRefused(HostileImages.all());
+    }
+
+    @Test
+    void rangesAndConditionalsAnswerWithSafetyHeaders() {
+        byte[] png = TestImages.png(40, 30, 77);
+        String id = given().contentType("image/png").body(png).queryParam("personaId", "gen-z").queryParam("prompt", "x")
+                .post("/api/images").then().statusCode(201).extract().path("id");
+        ImageHttpChecks.rangesAndConditionals(id, png, "base64");
+        ImageHttpChecks.safe(given().get("/api/images/" + java.util.UUID.randomUUID()).then()).statusCode(404);
+    }
+
+    /** Rows stored before the checks existed are served as they are, with the headers that keep a browser safe. */
+    @Test
+    void aLegacyPolyglotRowIsStillServedButNeverAsHtml() throws Exception {
+        byte[] polyglot = HostileImages.concat(TestImages.png(12, 12, 5), HostileImages.html());
+        String id = java.util.UUID.randomUUID().toString();
+        try (var c = Db.openConfigured(); var ps = c.prepareStatement("INSERT INTO images (id, persona_id, persona_title, "
+                + "image_data, image_mime_type, prompt, status, migration_status, created_at, updated_at) "
+                + "VALUES (?, 'gen-x', 'Gen X', ?, 'image/png', 'legacy', 'completed', 'pending', 1700000000, 1700000000)")) {
+            ps.setString(1, id);
+            ps.setString(2, Base64.getEncoder().encodeToString(polyglot));
+            ps.executeUpdate();
+        }
+        assertArrayEquals(polyglot, ImageHttpChecks.safe(given().get("/api/images/" + id).then()).statusCode(200)
+                .contentType("image/png").extract().asByteArray());
     }
 }

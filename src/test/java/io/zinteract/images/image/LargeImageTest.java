@@ -133,6 +133,20 @@ class LargeImageTest {
         }
     }
 
+    /** A large upload is checked from its spooled file, before any part is sent: a polyglot starts no upload. */
+    @Test
+    void aLargePolyglotIsRefusedFromItsFileBeforeAnyPartIsSent() {
+        byte[] image = io.zinteract.images.support.HostileImages.concat(BigImages.png(SIZE, 22),
+                io.zinteract.images.support.HostileImages.html());
+        String before = Db.imagesFingerprint();
+        given().contentType("image/png").body(image).queryParam("personaId", "gen-poly").queryParam("prompt", "p")
+                .post("/api/images")
+                .then().statusCode(422).contentType("application/problem+json").body("code", equalTo("IMAGE_TRAILING_DATA"));
+        assertEquals(before, Db.imagesFingerprint(), "no row may be written");
+        assertTrue(proxy.requests("CreateMultipartUpload").isEmpty(), "no multipart upload may start");
+        assertTrue(proxy.requests("PutObject").isEmpty(), "no object may be written");
+    }
+
     @Test
     void aPartTheStoreKeepsRefusingAbortsTheUploadAndStoresNothing() {
         byte[] image = BigImages.png(SIZE, 19);

@@ -5,6 +5,8 @@ import io.quarkus.test.junit.TestProfile;
 import io.zinteract.images.support.Admin;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.Db;
+import io.zinteract.images.support.HostileImages;
+import io.zinteract.images.support.ImageHttpChecks;
 import io.zinteract.images.support.Profiles;
 import io.zinteract.images.support.S3ProxyResource;
 import io.zinteract.images.support.Sha;
@@ -97,7 +99,37 @@ class R2ProxyImageTest {
         try (BucketClient bucket = BucketClient.forCurrentProxy()) {
             bucket.delete(created.path("r2Key"));
         }
-        given().get("/api/images/" + created.path("id")).then().statusCode(404)
-                .contentType("application/problem+json").body("code", equalTo("IMAGE_CONTENT_MISSING"));
+        String problem = ImageHttpChecks.safe(given().get("/api/images/" + created.path("id")).then()).statusCode(404)
+                .contentType("application/problem+json").body("code", equalTo("IMAGE_CONTENT_MISSING"))
+                .extract().asString();
+        ImageHttpChecks.assertNoInternalNames(problem);
+    }
+
+    @Test
+    void hostileFilesAreRefusedWithTheirCodeAndNothingIsStored() {
+        ImageHttpChecks.hostileUploadsAreRefused(HostileImages.quoted());
+    }
+
+    /** Issue 9: proxy mode answered a range beyond the object 503 with the key in the detail, and ignored If-None-Match. */
+    @Test
+    void rangesAndConditionalsAreResolvedLikeBase64Rows() {
+        byte[] png = TestImages.png(40, 30, 78);
+        String id = given().contentType("image/png").body(png).queryParam("personaId", "gen-z").queryParam("prompt", "x")
+                .post("/api/images").then().statusCode(201).extract().path("id");
+        ImageHttpChecks.rangesAndConditionals(id, png, "r2");
+    }
+
+    @Test
+    void aStoreOutageProblemNamesNoKeyBucketOrEndpoint() {
+        String id = given().contentType("image/png").body(TestImages.png(8, 8, 79)).queryParam("personaId", "gen-x")
+                .queryParam("prompt", "x").post("/api/images").then().statusCode(201).extract().path("id");
+        S3ProxyResource.current().stop();
+        try {
+            String problem = ImageHttpChecks.safe(given().get("/api/images/" + id).then()).statusCode(503)
+                    .header("Retry-After", "10").body("code", equalTo("STORAGE_UNAVAILABLE")).extract().asString();
+            ImageHttpChecks.assertNoInternalNames(problem);
+        } finally {
+            S3ProxyResource.current().start();
+        }
     }
 }

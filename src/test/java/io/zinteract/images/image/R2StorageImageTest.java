@@ -8,6 +8,8 @@ import io.zinteract.images.support.Db;
 import io.zinteract.images.support.S3ProxyResource;
 import io.zinteract.images.support.Profiles;
 import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.HostileImages;
+import io.zinteract.images.support.ImageHttpChecks;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -108,5 +110,27 @@ class R2StorageImageTest {
 
     static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @Test
+    void hostileFilesAreRefusedWithTheirCodeAndNothingIsStored() {
+        ImageHttpChecks.hostileUploadsAreRefused(HostileImages.quoted());
+    }
+
+    /** Redirect mode answers a matching If-None-Match itself (304, same ETag as every mode), else redirects. */
+    @Test
+    void conditionalRequestsAre304BeforeTheRedirect() throws Exception {
+        byte[] png = TestImages.png(24, 24, 80);
+        String id = given().contentType("image/png").body(png).queryParam("personaId", "gen-z").queryParam("prompt", "x")
+                .post("/api/images").then().statusCode(201).extract().path("id");
+        String etag = "\"" + sha256(png) + "\"";
+        for (String ifNoneMatch : java.util.List.of(etag, "*", "W/" + etag, "\"x\", " + etag)) {
+            ImageHttpChecks.safe(given().redirects().follow(false).header("If-None-Match", ifNoneMatch)
+                    .get("/api/images/" + id).then()).statusCode(304).header("ETag", etag).header("X-Image-Storage", "r2");
+        }
+        ImageHttpChecks.safe(given().redirects().follow(false).header("If-None-Match", "\"x\"").get("/api/images/" + id)
+                .then()).statusCode(302);
+        ImageHttpChecks.safe(given().redirects().follow(false).header("Range", "bytes=100000-").get("/api/images/" + id)
+                .then()).statusCode(302);
     }
 }

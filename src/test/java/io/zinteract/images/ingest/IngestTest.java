@@ -69,6 +69,21 @@ class IngestTest {
         assertEquals(0, ScriptedProviderServer.hits("/img/ok.png"), "no refused URL may reach the image behind it");
     }
 
+    /** An ingested image gets the same structure checks as an upload, with the same codes, and stores nothing. */
+    @Test
+    void hostileImagesAreRefusedWithTheirCodeAndStoreNothing() {
+        long rows = Db.count("SELECT COUNT(*) FROM images");
+        int objects = io.zinteract.images.support.ImageHttpChecks.objectCount();
+        int n = 0;
+        for (var c : io.zinteract.images.support.HostileImages.quoted().values()) {
+            given().contentType("application/json").body(body(ScriptedProviderServer.base() + "/img/hostile/" + n++))
+                    .post("/api/images/ingest").then().statusCode(422).contentType("application/problem+json")
+                    .body("code", equalTo(c.code()));
+        }
+        assertEquals(rows, Db.count("SELECT COUNT(*) FROM images"));
+        assertEquals(objects, io.zinteract.images.support.ImageHttpChecks.objectCount());
+    }
+
     @Test
     void fieldsAreCheckedBeforeAnythingIsFetched() {
         given().contentType("application/json")

@@ -82,6 +82,12 @@ final class LegacyRows {
         return this;
     }
 
+    /** One row holding exactly {@code bytes}; answers its id. */
+    String raw(byte[] bytes, String mime, String ext) throws SQLException {
+        add(bytes, mime, ext, mime, null, false);
+        return validList().stream().filter(v -> v.bytes() == bytes).findFirst().orElseThrow().id();
+    }
+
     LegacyRows dataUrls(int count) throws SQLException {
         for (int i = 0; i < count; i++) {
             add(TestImages.png(9, 9, 1000 + n), "image/png", "png", "image/png", null, true);

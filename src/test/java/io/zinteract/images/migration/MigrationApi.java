@@ -62,6 +62,12 @@ final class MigrationApi {
         }
     }
 
+    static int bucketSize() {
+        try (BucketClient bucket = BucketClient.forCurrentProxy()) {
+            return bucket.list("").size();
+        }
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -8,6 +8,9 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.zinteract.images.support.Admin;
+import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.HostileImages;
+import io.zinteract.images.support.TestImages;
 import io.zinteract.images.support.MigrationProfile;
 import io.zinteract.images.support.S3ProxyResource;
 import jakarta.inject.Inject;
@@ -288,5 +291,55 @@ class MigrationApiTest {
             }
         }).sum(), remaining, "only the corrupt rows' base64 is left");
         given().when().get("/q/metrics").then().body(containsString("migration_job_state")).body(endsWith("\n"));
+    }
+
+    /**
+     * Legacy rows that would now be refused as uploads are still migrated byte for byte (nothing is lost or blocked),
+     * and both the dry run and the migration list them under {@code suspicious} with the reason.
+     */
+    @Test
+    void legacyImagesFailingTheNewChecksAreMigratedAndReportedSuspicious() throws Exception {
+        byte[] polyglot = HostileImages.concat(TestImages.png(10, 10, 91), HostileImages.html());
+        byte[] bomb = HostileImages.pngDeclaring(100_000, 100_000, 2048);
+        String polyglotId = rows.raw(polyglot, "image/png", "png");
+        String bombId = rows.raw(bomb, "image/png", "png");
+        LegacyRows.Valid clean = rows.validList().get(0);
+        String ids = "[\"" + polyglotId + "\", \"" + bombId + "\", \"" + clean.id() + "\"]";
+
+        JsonPath dry = MigrationApi.run("{\"action\": \"migrate\", \"dryRun\": true, \"wait\": true, \"imageIds\": " + ids + "}");
+        assertEquals(3, dry.getLong("report.keys.total"));
+        assertSuspicious(dry, polyglotId, bombId);
+        assertEquals(0, MigrationApi.bucketSize(), "a dry run writes nothing");
+
+        JsonPath migrated = MigrationApi.run("{\"action\": \"migrate\", \"wait\": true, \"imageIds\": " + ids + "}");
+        assertEquals(3, migrated.getLong("migrated"));
+        assertEquals(0, migrated.getLong("failed"));
+        assertSuspicious(migrated, polyglotId, bombId);
+        try (BucketClient bucket = BucketClient.forCurrentProxy()) {
+            for (var entry : Map.of(polyglotId, polyglot, bombId, bomb, clean.id(), clean.bytes()).entrySet()) {
+                String key;
+                try (Connection c = db.getConnection();
+                        var ps = c.prepareStatement("SELECT r2_key, migration_status FROM images WHERE id = ?")) {
+                    ps.setString(1, entry.getKey());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertTrue(rs.next());
+                        key = rs.getString(1);
+                        assertEquals("completed", rs.getString(2));
+                    }
+                }
+                org.junit.jupiter.api.Assertions.assertArrayEquals(entry.getValue(), bucket.get(key).asByteArray());
+            }
+        }
+    }
+
+    private static void assertSuspicious(JsonPath job, String polyglotId, String bombId) {
+        assertEquals(2, job.getLong("report.suspicious.total"), job.prettify());
+        Map<String, String> reasons = new java.util.HashMap<>();
+        for (int i = 0; i < 2; i++) {
+            reasons.put(job.getString("report.suspicious.items[" + i + "].imageId"),
+                    job.getString("report.suspicious.items[" + i + "].detail"));
+        }
+        assertTrue(reasons.get(polyglotId).startsWith("IMAGE_TRAILING_DATA: "), reasons.toString());
+        assertTrue(reasons.get(bombId).startsWith("IMAGE_TOO_MANY_PIXELS: "), reasons.toString());
     }
 }

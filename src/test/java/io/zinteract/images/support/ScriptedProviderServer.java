@@ -108,7 +108,15 @@ public class ScriptedProviderServer implements QuarkusTestResourceLifecycleManag
                     // the service resets the stream once over its limit: what is expected
                 }
             }
-            default -> send(exchange, 404, "text/plain", "no".getBytes(StandardCharsets.UTF_8));
+            default -> {
+                if (path.startsWith("/img/hostile/")) {
+                    HostileImages.Case c = HostileImages.quoted().values().stream()
+                            .skip(Integer.parseInt(path.substring("/img/hostile/".length()))).findFirst().orElseThrow();
+                    send(exchange, 200, c.mimeType(), c.bytes());
+                } else {
+                    send(exchange, 404, "text/plain", "no".getBytes(StandardCharsets.UTF_8));
+                }
+            }
         }
     }
 

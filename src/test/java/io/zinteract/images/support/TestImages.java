@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Random;
 
-/** Real images made on the fly (PNG and JPEG through ImageIO; WebP, GIF and AVIF headers by hand). */
+/** Real images made on the fly (PNG, JPEG and GIF through ImageIO; WebP and AVIF containers by hand). */
 public final class TestImages {
 
     private TestImages() {
@@ -22,19 +22,34 @@ public final class TestImages {
         return encode("jpg", width, height, seed);
     }
 
-    /** A minimal lossless WebP file: RIFF header and a VP8L chunk; enough for sniffing and round-trips. */
+    /**
+     * A lossless WebP file: RIFF header and one VP8L chunk whose header declares 16x16, then seeded filler (not a
+     * decodable bitstream, but every structure the service checks is right: signature, dimensions, sizes, padding).
+     */
     public static byte[] webp(int payloadBytes, long seed) {
-        byte[] payload = new byte[payloadBytes];
+        byte[] payload = new byte[Math.max(payloadBytes, 5)];
         new Random(seed).nextBytes(payload);
-        int chunkSize = payloadBytes;
-        int riffSize = 4 + 8 + chunkSize;
+        payload[0] = 0x2F;
+        int bits = 15 | (15 << 14);
+        for (int i = 0; i < 4; i++) {
+            payload[1 + i] = (byte) (bits >>> (8 * i));
+        }
+        return riff("VP8L", payload);
+    }
+
+    /** A RIFF/WEBP file holding one chunk, with the pad byte an odd-sized chunk needs. */
+    public static byte[] riff(String fourCc, byte[] payload) {
+        int pad = payload.length & 1;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes("RIFF".getBytes());
-        writeLe(out, riffSize);
+        writeLe(out, 4 + 8 + payload.length + pad);
         out.writeBytes("WEBP".getBytes());
-        out.writeBytes("VP8L".getBytes());
-        writeLe(out, chunkSize);
+        out.writeBytes(fourCc.getBytes());
+        writeLe(out, payload.length);
         out.writeBytes(payload);
+        if (pad == 1) {
+            out.write(0);
+        }
         return out.toByteArray();
     }
 
@@ -42,12 +57,43 @@ public final class TestImages {
         return encode("gif", 8, 8, 3);
     }
 
-    /** The start of an AVIF file: an ftyp box with major brand avif, then filler. */
+    /** An AVIF file of 16x16 pixels, {@code totalBytes} long (at least its boxes' size). */
     public static byte[] avif(int totalBytes) {
-        byte[] bytes = new byte[Math.max(totalBytes, 32)];
-        byte[] head = {0, 0, 0, 0x1c, 'f', 't', 'y', 'p', 'a', 'v', 'i', 'f', 0, 0, 0, 0, 'a', 'v', 'i', 'f', 'm', 'i', 'f', '1'};
-        System.arraycopy(head, 0, bytes, 0, head.length);
-        return bytes;
+        return avif(16, 16, totalBytes);
+    }
+
+    /**
+     * An AVIF container: ftyp (avif), meta with iprp/ipco/ispe declaring {@code width}x{@code height}, and an mdat of
+     * filler up to {@code totalBytes}. Not decodable AV1, but every box the service checks is right.
+     */
+    public static byte[] avif(long width, long height, int totalBytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] ftyp = box("ftyp", concat("avif".getBytes(), new byte[4], "avifmif1miaf".getBytes()));
+        byte[] ispe = box("ispe", concat(new byte[4], be32(width), be32(height)));
+        byte[] meta = box("meta", concat(new byte[4], box("iprp", box("ipco", ispe))));
+        out.writeBytes(ftyp);
+        out.writeBytes(meta);
+        int mdatPayload = Math.max(8, totalBytes - ftyp.length - meta.length - 8);
+        byte[] filler = new byte[mdatPayload];
+        new Random(totalBytes).nextBytes(filler);
+        out.writeBytes(box("mdat", filler));
+        return out.toByteArray();
+    }
+
+    public static byte[] box(String type, byte[] payload) {
+        return concat(be32(8 + payload.length), type.getBytes(), payload);
+    }
+
+    public static byte[] be32(long value) {
+        return new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
+    }
+
+    public static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
     }
 
     private static byte[] encode(String format, int width, int height, long seed) {

@@ -234,6 +234,23 @@ class PresignedUploadTest {
         assertEquals(0, imageRows(ticket.getString("imageId")));
     }
 
+    /** Completing verifies the structure as an upload through the service would: each file its code, nothing kept. */
+    @Test
+    void hostileObjectsAreRejectedWithTheirCodeDeletedAndLeaveNoRow() throws Exception {
+        for (io.zinteract.images.support.HostileImages.Case c : io.zinteract.images.support.HostileImages.quoted().values()) {
+            JsonPath ticket = requestUpload(c.mimeType(), c.bytes().length);
+            String uploadId = ticket.getString("uploadId");
+            assertEquals(200, put(ticket, c.bytes(), Map.of()).statusCode(), c.name());
+            String before = Db.imagesFingerprint();
+            complete(uploadId).statusCode(422).contentType("application/problem+json").body("code", equalTo(c.code()));
+            assertEquals(before, Db.imagesFingerprint(), c.name() + ": no row");
+            try (BucketClient bucket = BucketClient.forCurrentProxy()) {
+                assertTrue(bucket.head("uploads/" + uploadId).isEmpty(), c.name() + ": the object is deleted");
+                assertTrue(bucket.head(ticket.getString("key")).isEmpty(), c.name() + ": nothing under the image's key");
+            }
+        }
+    }
+
     @Test
     void anObjectOfAnotherTypeIsRejectedDeletedAndLeavesNoRow() throws Exception {
         byte[] jpeg = TestImages.jpeg(30, 30, 13);
