@@ -64,6 +64,7 @@ public enum ErrorCode {
     R2_STORAGE_DISABLED(503, "New images are not stored in R2 on this service"),
     PRESIGNED_UPLOADS_DISABLED(503, "Presigned uploads are not available on this service"),
     DATABASE_UNAVAILABLE(503, "The database is unavailable"),
+    SERVER_BUSY(503, "The service is at its memory limit for images in flight; retry shortly"),
     INGEST_TIMEOUT(504, "The URL's server did not answer in time");
 
     private final int status;
