@@ -43,7 +43,8 @@ public class MemoryBudget {
 
     @Inject
     public MemoryBudget(MemoryConfig config, MeterRegistry registry) {
-        this(capacity(config, Runtime.getRuntime().maxMemory()), config.admissionWait());
+        this(capacity(config.budgetBytes(), config.budgetFraction(), Runtime.getRuntime().maxMemory()),
+                config.admissionWait());
         Gauge.builder("memory.budget.bytes", this, MemoryBudget::capacity).register(registry);
         Gauge.builder("memory.in.use.bytes", this, MemoryBudget::inUse).register(registry);
         refused = registry.counter("memory.admission.refused");
@@ -63,8 +64,15 @@ public class MemoryBudget {
         });
     }
 
-    static long capacity(MemoryConfig config, long maxHeap) {
-        return config.budgetBytes().orElse((long) (maxHeap * config.budgetFraction()));
+    /** The budget from the settings; a value that would admit nothing stops the start with the variable to fix. */
+    static long capacity(java.util.OptionalLong bytes, double fraction, long maxHeap) {
+        if (bytes.isPresent() && bytes.getAsLong() <= 0) {
+            throw new IllegalArgumentException("MEMORY_BUDGET_BYTES must be a positive number of bytes");
+        }
+        if (bytes.isEmpty() && !(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("MEMORY_BUDGET_FRACTION must be above 0 and at most 1");
+        }
+        return bytes.orElse((long) (maxHeap * fraction));
     }
 
     @PreDestroy

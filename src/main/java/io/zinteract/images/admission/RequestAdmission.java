@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.zinteract.images.config.MemoryConfig;
 import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
@@ -13,7 +14,9 @@ import io.zinteract.images.error.ProblemMapper;
 import io.zinteract.images.error.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -21,7 +24,8 @@ import java.util.Locale;
  * read, from its declared {@code Content-Length} (the largest image allowed when it declares none), and gives the
  * bytes back when its response ends, whichever way it ends (answered, failed, client gone). A request that finds no
  * room waits a little with its input paused, then is answered 503 {@code SERVER_BUSY} with {@code Retry-After}; its
- * body is then read and dropped so the client sees the answer instead of a reset connection.
+ * body is then read and dropped so the client sees the answer instead of a reset connection. A body that stops
+ * arriving for {@code HTTP_IDLE_TIMEOUT} has its connection closed.
  */
 @ApplicationScoped
 public class RequestAdmission {
@@ -32,12 +36,17 @@ public class RequestAdmission {
     static final int FETCH_FACTOR = 2;
     static final int PRIORITY = 50;
 
+    private static final Logger LOG = Logger.getLogger(RequestAdmission.class);
+    private static final String WAITING = RequestAdmission.class.getName() + ".waiting";
+
     private final MemoryBudget budget;
     private final ServiceConfig config;
+    private final Duration idleTimeout;
 
-    public RequestAdmission(MemoryBudget budget, ServiceConfig config) {
+    public RequestAdmission(MemoryBudget budget, ServiceConfig config, MemoryConfig memory) {
         this.budget = budget;
         this.config = config;
+        this.idleTimeout = memory.bodyIdleTimeout();
     }
 
     void register(@Observes Filters filters) {
@@ -57,8 +66,11 @@ public class RequestAdmission {
         long declared = declared(contentLength);
         if (path.equals("/api/images") || path.equals("/api/images/")) {
             long body = declared >= 0 ? declared : chunked ? max : 0;
-            // Above the multipart threshold an upload stays on disk and goes to R2 part by part.
-            return UPLOAD_FACTOR * Math.min(body, config.multipart().threshold());
+            if (body > config.multipart().threshold()) {
+                // Above the multipart threshold an upload stays on disk and goes to R2 a part at a time.
+                return FETCH_FACTOR * config.multipart().partSize();
+            }
+            return UPLOAD_FACTOR * body;
         }
         return path.startsWith("/api/") ? Math.max(0, declared) : 0;
     }
@@ -77,8 +89,12 @@ public class RequestAdmission {
     private void admit(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         String transfer = request.getHeader("Transfer-Encoding");
-        long cost = cost(request.method().name(), ctx.normalizedPath(), request.getHeader("Content-Length"),
-                transfer != null && transfer.toLowerCase(Locale.ROOT).contains("chunked"));
+        boolean chunked = transfer != null && transfer.toLowerCase(Locale.ROOT).contains("chunked");
+        long declared = declared(request.getHeader("Content-Length"));
+        if (chunked || declared > 0) {
+            watchBody(ctx);
+        }
+        long cost = cost(request.method().name(), ctx.normalizedPath(), request.getHeader("Content-Length"), chunked);
         if (cost <= 0) {
             ctx.next();
             return;
@@ -89,10 +105,11 @@ public class RequestAdmission {
             ctx.next();
             return;
         }
-        // Nothing of the body is read while it waits: the input stays paused until the request is let through.
-        request.pause();
+        // Nothing of the body is read while it waits: Quarkus keeps a request's input paused until a handler takes it
+        // (an explicit pause() here would stop it from resuming then, and the body would never arrive).
+        ctx.put(WAITING, Boolean.TRUE);
         Context context = Vertx.currentContext();
-        budget.reserve(cost).subscribe().with(
+        budget.reserve(cost).onTermination().invoke(() -> ctx.put(WAITING, Boolean.FALSE)).subscribe().with(
                 permit -> context.runOnContext(ignored -> {
                     if (ctx.response().closed() || ctx.response().ended()) {
                         permit.release();
@@ -102,6 +119,40 @@ public class RequestAdmission {
                     ctx.next();
                 }),
                 failure -> context.runOnContext(ignored -> refuse(ctx, failure)));
+    }
+
+    /**
+     * Closes the connection of a request whose body stopped arriving for {@code HTTP_IDLE_TIMEOUT}. Only the body is
+     * watched: once it is complete, however long the answer takes, the watch ends. While the request waits for
+     * admission its input is paused by us, so that time does not count.
+     */
+    private void watchBody(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        long timeoutMillis = Math.max(1, idleTimeout.toMillis());
+        long interval = Math.max(50, Math.min(1_000, timeoutMillis / 4));
+        long[] lastRead = { request.bytesRead() };
+        long[] lastProgress = { System.nanoTime() };
+        long timer = ctx.vertx().setPeriodic(interval, id -> {
+            if (request.isEnded() || ctx.response().ended() || ctx.response().closed()) {
+                ctx.vertx().cancelTimer(id);
+                return;
+            }
+            long read = request.bytesRead();
+            if (read != lastRead[0] || waiting(ctx)) {
+                lastRead[0] = read;
+                lastProgress[0] = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress[0] >= timeoutMillis * 1_000_000L) {
+                ctx.vertx().cancelTimer(id);
+                LOG.infof("Closed a connection whose request body stopped arriving for %s (%d bytes read): %s %s",
+                        idleTimeout, read, request.method(), request.path());
+                request.connection().close();
+            }
+        });
+        ctx.addEndHandler(ignored -> ctx.vertx().cancelTimer(timer));
+    }
+
+    private static boolean waiting(RoutingContext ctx) {
+        return Boolean.TRUE.equals(ctx.get(WAITING));
     }
 
     /** Gives the bytes back when the response ends or the connection closes, whichever comes first. */
@@ -121,6 +172,9 @@ public class RequestAdmission {
         JsonObject problem = new JsonObject().put("type", code.type()).put("title", code.title())
                 .put("status", code.status()).put("detail", detail).put("code", code.name())
                 .put("instance", ctx.request().path());
+        if (failure instanceof ApiException api && api.extensions() != null) {
+            api.extensions().forEach(problem::put);
+        }
         HttpServerRequest request = ctx.request();
         request.handler(dropped -> {
         });

@@ -37,4 +37,12 @@ public interface MemoryConfig {
      */
     @WithDefault("PT30S")
     Duration migrationWait();
+
+    /**
+     * How long a request's body may stop arriving before its connection is closed ({@code HTTP_IDLE_TIMEOUT}): a
+     * client that sends headers and part of a body, then nothing, would otherwise hold its connection and its memory
+     * reservation for as long as it likes. Time the service spends answering is not counted.
+     */
+    @WithDefault("PT30S")
+    Duration bodyIdleTimeout();
 }
