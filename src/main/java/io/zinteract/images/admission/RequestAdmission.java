@@ -92,7 +92,7 @@ public class RequestAdmission {
         boolean chunked = transfer != null && transfer.toLowerCase(Locale.ROOT).contains("chunked");
         long declared = declared(request.getHeader("Content-Length"));
         if (chunked || declared > 0) {
-            watchBody(ctx);
+            watchBody(ctx, chunked ? Long.MAX_VALUE : declared);
         }
         long cost = cost(request.method().name(), ctx.normalizedPath(), request.getHeader("Content-Length"), chunked);
         if (cost <= 0) {
@@ -126,18 +126,20 @@ public class RequestAdmission {
      * watched: once it is complete, however long the answer takes, the watch ends. While the request waits for
      * admission its input is paused by us, so that time does not count.
      */
-    private void watchBody(RoutingContext ctx) {
+    private void watchBody(RoutingContext ctx, long length) {
         HttpServerRequest request = ctx.request();
         long timeoutMillis = Math.max(1, idleTimeout.toMillis());
         long interval = Math.max(50, Math.min(1_000, timeoutMillis / 4));
         long[] lastRead = { request.bytesRead() };
         long[] lastProgress = { System.nanoTime() };
         long timer = ctx.vertx().setPeriodic(interval, id -> {
-            if (request.isEnded() || ctx.response().ended() || ctx.response().closed()) {
+            long read = request.bytesRead();
+            // The whole declared body counts as complete: the reader may leave the input paused (and the request
+            // not yet "ended") while the image is being stored.
+            if (read >= length || request.isEnded() || ctx.response().ended() || ctx.response().closed()) {
                 ctx.vertx().cancelTimer(id);
                 return;
             }
-            long read = request.bytesRead();
             if (read != lastRead[0] || waiting(ctx)) {
                 lastRead[0] = read;
                 lastProgress[0] = System.nanoTime();
