@@ -77,6 +77,7 @@ public enum ErrorCode {
     DATABASE_UNAVAILABLE(503, "The database is unavailable"),
     TOO_MANY_WATCHERS(503, "Too many streams of migration job events are open"),
     MIGRATION_READS_BUSY(503, "Too many migration status reads are waiting for the database"),
+    SERVER_BUSY(503, "The service is at its memory limit for images in flight; retry shortly"),
     INGEST_TIMEOUT(504, "The URL's server did not answer in time");
 
     private final int status;

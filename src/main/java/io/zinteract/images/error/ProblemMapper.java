@@ -26,7 +26,7 @@ import java.util.Map;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
-    private static final String RETRY_AFTER_SECONDS = "10";
+    public static final String RETRY_AFTER_SECONDS = "10";
 
     private final FrameworkLimits limits;
 

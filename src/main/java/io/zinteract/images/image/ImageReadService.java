@@ -7,7 +7,13 @@ import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.R2Urls;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.ext.web.RoutingContext;
+import io.zinteract.images.admission.MemoryBudget;
+import io.zinteract.images.admission.RequestAdmission;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.ContextNotActiveException;
+import jakarta.enterprise.inject.Instance;
 
 import java.net.URI;
 import java.util.List;
@@ -20,12 +26,19 @@ import java.util.Optional;
 @ApplicationScoped
 public class ImageReadService {
 
+    static final int BASE64_READ_FACTOR = 3;
+
     private final ImageRepository repository;
     private final R2Storage storage;
     private final R2Urls urls;
     private final ServiceConfig config;
+    private final MemoryBudget budget;
+    private final Instance<CurrentVertxRequest> vertxRequest;
 
-    public ImageReadService(ImageRepository repository, R2Storage storage, R2Urls urls, ServiceConfig config) {
+    public ImageReadService(ImageRepository repository, R2Storage storage, R2Urls urls, ServiceConfig config,
+            MemoryBudget budget, Instance<CurrentVertxRequest> vertxRequest) {
+        this.budget = budget;
+        this.vertxRequest = vertxRequest;
         this.repository = repository;
         this.storage = storage;
         this.urls = urls;
@@ -52,9 +65,11 @@ public class ImageReadService {
 
     /** Also answers a matching {@code If-None-Match} (304) before any bytes are fetched, whatever the storage. */
     public Uni<ImageContent> content(String id, String range, String ifNoneMatch) {
+        // Taken now, on the request's thread: the bytes of a base64 row are held until its response has been written.
+        RoutingContext request = currentRequest();
         return find(id).chain(row -> switch (row.storage()) {
             case R2 -> fromR2(row, range, ifNoneMatch);
-            case BASE64 -> fromDatabase(row);
+            case BASE64 -> reserved(row, request).chain(() -> fromDatabase(row));
             case EXTERNAL -> Uni.createFrom().item(new ImageContent.Redirect(StorageKind.EXTERNAL,
                     URI.create(row.imageUrl()), "public, max-age=3600"));
             case NONE -> Uni.createFrom().failure(new ApiException(ErrorCode.IMAGE_CONTENT_MISSING,
@@ -82,6 +97,26 @@ public class ImageReadService {
         }
         return Uni.createFrom().item(() -> new ImageContent.Redirect(StorageKind.R2,
                 urls.presignGet(row.r2Key(), config.serve().presignTtl()), "private, no-store"));
+    }
+
+    /**
+     * Charges a base64 read to the memory budget until the response ends: the column read as text (its UTF-8 bytes,
+     * then the string), the decoded image and the copy written to the socket, about three times the stored length.
+     */
+    private Uni<Void> reserved(ImageRecord row, RoutingContext request) {
+        if (request == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return budget.reserve(BASE64_READ_FACTOR * Math.max(row.base64Length(), 1))
+                .invoke(permit -> RequestAdmission.holdUntilEnd(request, permit)).replaceWithVoid();
+    }
+
+    private RoutingContext currentRequest() {
+        try {
+            return vertxRequest.isResolvable() ? vertxRequest.get().getCurrent() : null;
+        } catch (ContextNotActiveException outsideRequest) {
+            return null;
+        }
     }
 
     private Uni<ImageContent> fromDatabase(ImageRecord row) {

@@ -2,6 +2,8 @@ package io.zinteract.images.image;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.zinteract.images.admission.MemoryBudget;
+import io.zinteract.images.admission.MemoryPermit;
 import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;
@@ -13,11 +15,16 @@ import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.PutObject;
 import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.R2Urls;
+import io.zinteract.images.storage.StorageException;
 import io.zinteract.images.storage.StorageClassPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
 
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +50,8 @@ public class ImageService {
     private static final Logger LOG = Logger.getLogger(ImageService.class);
     static final int MAX_PROMPT = 4000;
     static final int MAX_TITLE = 200;
+    /** Held per byte of an image stored base64: the string (4/3) and its encoded form bound to the statement. */
+    static final int BASE64_FALLBACK_FACTOR = 3;
     static final Set<String> PROVIDERS = Set.of("openai", "stability", "midjourney", "placeholder");
 
     private final ImageRepository repository;
@@ -54,11 +63,13 @@ public class ImageService {
     private final MultipartUploader uploader;
     private final StorageClassPolicy classes;
     private final NewObjects newObjects;
+    private final MemoryBudget budget;
 
     public ImageService(ImageRepository repository, R2Storage storage, R2Urls urls, ObjectKeys keys,
             ServiceConfig config, MeterRegistry registry, MultipartUploader uploader, StorageClassPolicy classes,
-            NewObjects newObjects) {
+            NewObjects newObjects, MemoryBudget budget) {
         this.newObjects = newObjects;
+        this.budget = budget;
         this.repository = repository;
         this.storage = storage;
         this.urls = urls;
@@ -103,7 +114,7 @@ public class ImageService {
     private Uni<StoredImage> persist(Prepared prepared, boolean rowExists) {
         Uni<Stored> stored = config.enableR2Storage() ? toR2OrFallback(prepared)
                 : Uni.createFrom().item(asBase64(prepared, false));
-        return stored.chain(s -> write(s, rowExists));
+        return stored.chain(s -> write(s, rowExists).onTermination().invoke(s::release));
     }
 
     /** Deletes the object first; only once it is gone is the row deleted, so a failure changes nothing. */
@@ -160,7 +171,7 @@ public class ImageService {
         if (in.file() != null && size > config.multipart().threshold()) {
             return prepareLarge(f, in, size);
         }
-        byte[] bytes = readBounded(in);
+        byte[] bytes = readBounded(in, size);
         ImageType type = sniffAgainstDeclared(bytes, in.declaredType());
         checkStructure(() -> ImageStructure.check(type, bytes, config.maxImagePixels()));
         String id = UUID.randomUUID().toString();
@@ -217,9 +228,21 @@ public class ImageService {
         }
     }
 
-    private static byte[] readBounded(ImageUpload in) {
-        try {
-            return in.bytes() != null ? in.bytes() : Files.readAllBytes(in.file());
+    /**
+     * Reads the spooled body with a plain file stream into one array of its size. Not {@code Files.readAllBytes}: NIO
+     * reads go through a temporary direct buffer as large as the file, which each worker thread then caches until it
+     * exits, so idle threads kept a copy of their last image outside the heap.
+     */
+    private static byte[] readBounded(ImageUpload in, long size) {
+        if (in.bytes() != null) {
+            return in.bytes();
+        }
+        try (InputStream file = new FileInputStream(in.file().toFile())) {
+            byte[] bytes = file.readNBytes((int) size);
+            if (bytes.length != size || file.read() >= 0) {
+                throw new IOException("the spooled upload changed size while it was read");
+            }
+            return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -257,12 +280,53 @@ public class ImageService {
         if (b.sizeBytes() > config.multipart().threshold()) {
             return put.onFailure(e -> !(e instanceof ApiException)).transform(ImageService::largeImageNotStored);
         }
-        return put
-                .onFailure(e -> !(e instanceof ApiException)).recoverWithItem(failure -> {
-                    LOG.warnf("R2 upload of image %s failed after retries (%s); stored it base64 in the database instead",
-                            b.id(), failure.getMessage());
-                    return asBase64(p, true);
-                });
+        return put.onFailure().recoverWithUni(failure -> fallback(p, failure));
+    }
+
+    /**
+     * The database takes the image only when the store is out; a failure that memory pressure caused (or any that is
+     * not the store's) is answered as such, and the base64 copy (a third more than the image, twice over while it is
+     * written) must fit the memory budget, or the client is told to retry rather than the heap being run out.
+     */
+    private Uni<Stored> fallback(Prepared p, Throwable failure) {
+        NewImageRow b = p.base();
+        if (causedByMemory(failure)) {
+            LOG.warnf("R2 upload of image %s ran out of memory (%s); not stored", b.id(), failure.getMessage());
+            return Uni.createFrom().failure(new ApiException(ErrorCode.SERVER_BUSY,
+                    "the service is short of memory; nothing was stored, retry shortly", Map.of(), failure));
+        }
+        if (!storageOutage(failure)) {
+            return Uni.createFrom().failure(failure);
+        }
+        var permit = budget.tryReserve(BASE64_FALLBACK_FACTOR * b.sizeBytes());
+        if (permit.isEmpty()) {
+            LOG.warnf("R2 upload of image %s failed (%s) and no memory is free for a base64 copy; not stored", b.id(),
+                    failure.getMessage());
+            return Uni.createFrom().failure(new ApiException(ErrorCode.SERVER_BUSY, "the object store failed and the "
+                    + "service has no memory free for the database fallback; nothing was stored, retry shortly",
+                    Map.of(), failure));
+        }
+        LOG.warnf("R2 upload of image %s failed after retries (%s); storing it base64 in the database instead",
+                b.id(), failure.getMessage());
+        return Uni.createFrom().item(() -> new Stored(asBase64(p, true).row(), true, permit.get()))
+                .onFailure().invoke(permit.get()::release);
+    }
+
+    static boolean causedByMemory(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean storageOutage(Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof StorageException || t instanceof CircuitBreakerOpenException || t instanceof TimeoutException;
     }
 
     /** Uploads a spooled file in parts; on failure nothing is stored and the client is told to retry later. */
@@ -311,7 +375,18 @@ public class ImageService {
                 fallback);
     }
 
-    private record Stored(NewImageRow row, boolean fallback) {
+    /** {@code memory}: the budget held for a base64 copy until its row is written, or null. */
+    private record Stored(NewImageRow row, boolean fallback, MemoryPermit memory) {
+
+        Stored(NewImageRow row, boolean fallback) {
+            this(row, fallback, null);
+        }
+
+        void release() {
+            if (memory != null) {
+                memory.release();
+            }
+        }
     }
 
     private Uni<StoredImage> write(Stored stored, boolean rowExists) {

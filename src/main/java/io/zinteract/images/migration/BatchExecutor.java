@@ -2,8 +2,12 @@ package io.zinteract.images.migration;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.zinteract.images.admission.MemoryBudget;
+import io.zinteract.images.config.MemoryConfig;
 import io.zinteract.images.config.MigrationConfig;
 import io.zinteract.images.db.Blocking;
+import io.zinteract.images.error.ApiException;
+import io.zinteract.images.error.ErrorCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -21,12 +25,19 @@ import java.util.concurrent.ExecutionException;
 class BatchExecutor {
 
     private static final Logger LOG = Logger.getLogger(BatchExecutor.class);
+    /** Bytes held per stored byte of an image in flight: its base64 string, the decoded image, the copy sent. */
+    static final int MEMORY_FACTOR = 3;
 
     private final JobRepository jobs;
     private final MigrationConfig config;
     private final MigrationMetrics metrics;
+    private final MemoryBudget memory;
+    private final MemoryConfig memoryConfig;
 
-    BatchExecutor(JobRepository jobs, MigrationConfig config, MigrationMetrics metrics) {
+    BatchExecutor(JobRepository jobs, MigrationConfig config, MigrationMetrics metrics, MemoryBudget memory,
+            MemoryConfig memoryConfig) {
+        this.memory = memory;
+        this.memoryConfig = memoryConfig;
         this.jobs = jobs;
         this.config = config;
         this.metrics = metrics;
@@ -70,10 +81,14 @@ class BatchExecutor {
             if (job.stopping()) {
                 return Uni.createFrom().item(deferred(row));
             }
-            return action.process(job, row, ordinal);
+            return withMemory(row, () -> action.process(job, row, ordinal));
         }).onFailure().recoverWithItem(failure -> {
             if (StorageFailures.unwrap(failure) instanceof ClaimLostException) {
                 return lost(job, row);
+            }
+            if (StorageFailures.unwrap(failure) instanceof ApiException busy && busy.code() == ErrorCode.SERVER_BUSY) {
+                LOG.debugf("Job %s: no memory free for image %s now; deferred", job.id, row.id());
+                return deferred(row);
             }
             if (StorageFailures.outage(failure)) {
                 if (!job.batchOutage()) {
@@ -103,6 +118,19 @@ class BatchExecutor {
                         metrics.record(job.action, job.options.dry(), processed.result());
                     }
                 }).replaceWith(Boolean.TRUE);
+    }
+
+    /**
+     * Holds the image's bytes in the memory budget while it is processed (its base64, the decoded image, the copy
+     * sent to the store), so a job shares the heap with API requests instead of competing for it unseen.
+     */
+    private Uni<JobAction.Processed> withMemory(WorkRow row, java.util.function.Supplier<Uni<JobAction.Processed>> work) {
+        long size = Math.max(row.base64Length(), row.sizeBytes() == null ? 0 : row.sizeBytes());
+        if (size <= 0) {
+            return work.get();
+        }
+        return memory.reserve(MEMORY_FACTOR * size, memoryConfig.migrationWait())
+                .chain(permit -> work.get().onTermination().invoke(permit::release));
     }
 
     private static JobAction.Processed deferred(WorkRow row) {

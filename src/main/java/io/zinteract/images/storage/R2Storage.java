@@ -126,7 +126,7 @@ public class R2Storage {
                     b.ifNoneMatch("*");
                 }
                 sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
-            }, AsyncRequestBody.fromBytes(object.bytes())).whenComplete((r, e) -> sample.stop(putTimer));
+            }, AsyncRequestBody.fromBytesUnsafe(object.bytes())).whenComplete((r, e) -> sample.stop(putTimer));
         }).map(response -> unquote(response.eTag()));
     }
 
@@ -158,7 +158,7 @@ public class R2Storage {
             b.bucket(config.bucket()).key(key);
             sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
         }, AsyncResponseTransformer.toBytes()))
-                .map(found -> found.map(bytes -> bytes.asByteArray()));
+                .map(found -> found.map(bytes -> bytes.asByteArrayUnsafe()));
     }
 
     /**
@@ -190,7 +190,7 @@ public class R2Storage {
         ObjectKeys.validate(key);
         return optional("GET", key, () -> client.getObject(b -> b.bucket(config.bucket()).key(key)
                 .range("bytes=0-" + (length - 1)), AsyncResponseTransformer.toBytes()))
-                .map(found -> found.map(bytes -> bytes.asByteArray()));
+                .map(found -> found.map(bytes -> bytes.asByteArrayUnsafe()));
     }
 
     /**

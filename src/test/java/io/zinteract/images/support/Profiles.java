@@ -175,6 +175,21 @@ public final class Profiles {
         }
     }
 
+    /**
+     * R2 storage, built with the management interface on (as the container images are), a 2 s idle time-out and a
+     * short memory admission wait, set through the names operators use.
+     */
+    public static class Management extends WithS3Proxy {
+        public static final int MANAGEMENT_PORT = S3ProxyProcess.freePort();
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return merge(Map.of("images.enable-r2-storage", "true", "quarkus.management.enabled", "true",
+                    "quarkus.management.test-port", Integer.toString(MANAGEMENT_PORT),
+                    "HTTP_IDLE_TIMEOUT", "PT2S", "MEMORY_ADMISSION_WAIT", "PT0.5S"));
+        }
+    }
+
     static Map<String, String> merge(Map<String, String> overrides) {
         var all = new java.util.HashMap<>(FAST_RETRIES);
         all.putAll(overrides);
