@@ -110,10 +110,10 @@ public class MigrateAction implements JobAction {
             }
             if (job.options().dry()) {
                 long reclaim = job.options().retain() ? 0 : candidate.base64().length();
-                return newObjects.conflictAt(candidate.key(), identity(candidate)).map(conflict -> Processed.uncommitted(
+                return newObjects.conflictAt(candidate.key(), identity(candidate)).map(conflict -> new Processed(
                         conflict != null ? ItemResult.failed(row.id(), 0, conflict, CONFLICT, candidate.key())
                                 : ItemResult.succeeded(row.id(), candidate.bytes().length, reclaim, 0, null,
-                                        candidate.key(), candidate.note()).withSuspicious(suspicion(candidate))));
+                                        candidate.key(), candidate.note()).withSuspicious(suspicion(candidate)), false));
             }
             Timer.Sample sample = Timer.start();
             return uploadVerified(job, candidate)
