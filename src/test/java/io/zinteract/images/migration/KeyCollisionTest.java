@@ -137,13 +137,25 @@ class KeyCollisionTest {
         assertTrue(keys.contains("images/legacy-c/coll_1.png"), "a safe id keeps today's key");
         assertTrue(keys.contains("images/legacy-c/" + "a".repeat(64) + ".png"));
 
+        // The profile has R2_PUBLIC_URL: GET redirects to the row's own object, whose bytes were checked above.
+        // ".." is a dot segment that HTTP servers normalise away even percent-encoded (RFC 3986 section 6.2.2.2):
+        // that row is keyed and migrated, but cannot be named in a path.
+        Map<String, String> unreachable = new LinkedHashMap<>();
         for (String id : ids.keySet()) {
-            // The profile has R2_PUBLIC_URL: GET redirects to the row's own object, whose bytes were checked above.
-            getImage(id).then().statusCode(302).header("Location", org.hamcrest.Matchers.equalTo(
-                    MigrationProfile.PUBLIC_URL + "/" + LegacyRows.row(db, id).get("r2_key")));
-            given().urlEncodingEnabled(false).get(path(id) + "/meta").then().statusCode(200)
-                    .body("id", org.hamcrest.Matchers.equalTo(id));
+            if (id.equals("..")) {
+                continue;
+            }
+            Response get = getImage(id);
+            String expected = MigrationProfile.PUBLIC_URL + "/" + LegacyRows.row(db, id).get("r2_key");
+            if (get.statusCode() != 302 || !expected.equals(get.header("Location"))) {
+                unreachable.put(id, "GET " + get.statusCode() + " " + get.header("Location"));
+            }
+            Response meta = given().urlEncodingEnabled(false).get(path(id) + "/meta");
+            if (meta.statusCode() != 200 || !id.equals(meta.jsonPath().getString("id"))) {
+                unreachable.put(id + " (meta)", "meta " + meta.statusCode());
+            }
         }
+        assertEquals(Map.of(), unreachable);
 
         // Deleting one legacy row removes its object only.
         given().header(io.zinteract.images.support.Admin.auth()).urlEncodingEnabled(false).delete(path("coll.1"))

@@ -92,7 +92,10 @@ class MigrationApiTest {
         cases.put("{\"action\": \"migrate\", \"checkIntegrity\": true}", "INVALID_REQUEST");
         cases.put("{\"action\": \"migrate\", \"bogus\": 1}", "INVALID_REQUEST");
         cases.put("{\"action\": \"migrate\", \"imageIds\": []}", "INVALID_REQUEST");
-        cases.put("{\"action\": \"migrate\", \"imageIds\": [\"../etc/passwd\"]}", "INVALID_REQUEST");
+        // Legacy ids are taken as they are ("../etc/passwd" is a legal legacy id: it only ever binds as an SQL
+        // parameter and its key is encoded); control characters and oversized ids are not.
+        cases.put("{\"action\": \"migrate\", \"imageIds\": [\"a\\u0000b\"]}", "INVALID_REQUEST");
+        cases.put("{\"action\": \"migrate\", \"imageIds\": [\"" + "x".repeat(1025) + "\"]}", "INVALID_REQUEST");
         cases.put("{\"action\": \"migrate\", \"imageIds\": \"abc\"}", "INVALID_REQUEST");
         cases.put("{\"action\": \"migrate\", \"verify\": \"sha256\"}", "INVALID_REQUEST");
         cases.put("{\"action\": \"migrate\", \"verify\": true}", "INVALID_REQUEST");
