@@ -95,9 +95,10 @@ fi
 if [ -n "$DEV" ]; then
   echo "run.sh: dev mode, ENABLE_R2_STORAGE=${ENABLE_R2_STORAGE:-false}, SQLite at target/dev-db/images.db"
   echo "run.sh: r2-image-service will listen on http://localhost:${PORT} (Dev UI: /q/dev-ui, Swagger UI: /q/swagger-ui)"
-  # Its own process group, so that Ctrl-C or the trap below stops Maven and the dev-mode JVM it forks together.
+  # Its own process group, so that the trap below stops Maven and the dev-mode JVM it forks together on Ctrl-C; no
+  # terminal input (a background group reading the terminal would be stopped), so Dev UI replaces the console keys.
   set -m
-  ./mvnw -B quarkus:dev &
+  ./mvnw -B quarkus:dev < /dev/null &
   APP_PID=$!
   set +m
   trap 'kill -- -"$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; cleanup' EXIT INT TERM
