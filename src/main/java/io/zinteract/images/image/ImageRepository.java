@@ -176,6 +176,19 @@ public class ImageRepository {
         return jdbc.withConnection(c -> delete(c, id));
     }
 
+    /** Whether a row other than {@code id} points at {@code key}: legacy key mappings could give two rows one object. */
+    public boolean keySharedWithOther(String key, String id) {
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM images WHERE r2_key = ? AND id <> ? LIMIT 1")) {
+                ps.setString(1, key);
+                ps.setString(2, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
     static boolean delete(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM images WHERE id = ?")) {
             ps.setString(1, id);

@@ -117,12 +117,17 @@ public class ImageService {
         return stored.chain(s -> write(s, rowExists).onTermination().invoke(s::release));
     }
 
-    /** Deletes the object first; only once it is gone is the row deleted, so a failure changes nothing. */
+    /**
+     * Deletes the object first; only once it is gone is the row deleted, so a failure changes nothing. An object that
+     * another row also points at (two legacy rows given one key by an older mapping) stays: it is that row's image.
+     */
     public Uni<Void> delete(String id) {
         Ids.requireLookup("id", id);
         return Blocking.call(() -> repository.findById(id))
                 .map(found -> found.orElseThrow(() -> notFound(id)))
-                .chain(row -> row.hasR2Object() ? storage.delete(row.r2Key()).replaceWith(row) : Uni.createFrom().item(row))
+                .chain(row -> Blocking.call(() -> row.hasR2Object() && !repository.keySharedWithOther(row.r2Key(), row.id()))
+                        .chain(ownObject -> ownObject ? storage.delete(row.r2Key()).replaceWith(row)
+                                : Uni.createFrom().item(row)))
                 .chain(row -> Blocking.run(() -> repository.delete(row.id())));
     }
 
