@@ -27,7 +27,7 @@ public enum ErrorCode {
     JOB_NOT_FOUND(404, "No migration job has this id"),
     JOB_CONFLICT(409, "A migration job that changes data is already active"),
     JOB_NOT_ACTIVE(409, "The migration job is not in a state that allows this action"),
-    PAYLOAD_TOO_LARGE(413, "The image is larger than allowed"),
+    PAYLOAD_TOO_LARGE(413, "The request body or image is larger than allowed"),
     FIELD_TOO_LARGE(413, "A form field is larger than allowed"),
     TOO_MANY_FIELDS(413, "The form has too many fields"),
     URI_TOO_LONG(414, "The request URI is too long"),
