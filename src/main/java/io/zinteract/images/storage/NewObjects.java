@@ -54,8 +54,14 @@ public class NewObjects {
         });
     }
 
-    /** Null when the key is free for this image or holds its bytes; else why the object there is another's. */
+    /**
+     * Null when the key is free for this image or holds its bytes; else why the object there is another's. Without a
+     * configured store (a dry run before R2 is set up) there is no object to hold the key: null.
+     */
     public Uni<String> conflictAt(String key, Identity image) {
+        if (!storage.configured()) {
+            return Uni.createFrom().nullItem();
+        }
         return storage.head(key).map(head -> judge(head, image) == Verdict.OTHER
                 ? conflict(key, head.get(), image).getMessage() : null);
     }

@@ -111,15 +111,19 @@ class ImageBadInputTest {
                                 .post("/api/images")),
                 new Case("unknown id", 404, "IMAGE_NOT_FOUND", r -> r.get("/api/images/no-such-image")),
                 new Case("unknown id meta", 404, "IMAGE_NOT_FOUND", r -> r.get("/api/images/no-such-image/meta")),
-                new Case("id with a dot", 400, "INVALID_ID", r -> r.get("/api/images/a.b")),
-                new Case("id too long", 400, "INVALID_ID", r -> r.get("/api/images/" + longId)),
+                // Legacy ids are taken as z-interact wrote them (dots, unicode, up to 1,024 bytes): unknown ones are 404.
+                new Case("unknown legacy id with a dot", 404, "IMAGE_NOT_FOUND", r -> r.get("/api/images/a.b")),
+                new Case("id too long", 400, "INVALID_ID", r -> r.get("/api/images/" + "a".repeat(1025))),
+                new Case("id with a NUL", 400, "INVALID_ID", r -> r.urlEncodingEnabled(false).get("/api/images/a%00b")),
                 new Case("delete unknown id", 404, "IMAGE_NOT_FOUND", r -> r.header(Admin.auth()).delete("/api/images/no-such-image")),
-                new Case("delete bad id", 400, "INVALID_ID", r -> r.header(Admin.auth()).delete("/api/images/%E2%98%83")),
+                new Case("delete unknown unicode id", 404, "IMAGE_NOT_FOUND", r -> r.header(Admin.auth()).delete("/api/images/%E2%98%83")),
+                new Case("delete bad id", 400, "INVALID_ID",
+                        r -> r.header(Admin.auth()).urlEncodingEnabled(false).delete("/api/images/a%0Ab")),
                 new Case("limit zero", 400, "INVALID_REQUEST", r -> r.queryParam("limit", 0).get("/api/images")),
                 new Case("limit not a number", 400, "INVALID_REQUEST", r -> r.queryParam("limit", "ten").get("/api/images")),
                 new Case("limit huge", 400, "INVALID_REQUEST", r -> r.queryParam("limit", "99999999999").get("/api/images")),
                 new Case("forged cursor", 400, "INVALID_CURSOR", r -> r.queryParam("cursor", "bm90LWEtY3Vyc29y").get("/api/images")),
-                new Case("list with bad persona", 400, "INVALID_ID", r -> r.queryParam("personaId", "<script>").get("/api/images")),
+                new Case("list with bad persona", 400, "INVALID_ID", r -> r.queryParam("personaId", "a\u0001b").get("/api/images")),
                 new Case("unsupported method", 405, "METHOD_NOT_ALLOWED", r -> r.put("/api/images/" + existingId())),
                 new Case("unknown path", 404, "NOT_FOUND", r -> r.get("/api/nothing-here")));
     }
