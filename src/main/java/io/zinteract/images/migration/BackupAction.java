@@ -1,6 +1,5 @@
 package io.zinteract.images.migration;
 
-import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.sql.Statement;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 
 /**
  * A consistent copy of the SQLite database with {@code VACUUM INTO}, which reads one snapshot while the service keeps
@@ -20,7 +18,7 @@ import java.util.List;
  * ours, never the client's.
  */
 @ApplicationScoped
-public class BackupAction implements JobAction {
+public class BackupAction implements RowlessAction {
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -49,16 +47,6 @@ public class BackupAction implements JobAction {
         job.report().backupPath = folder().resolve("images-" + STAMP.format(java.time.Instant.now()) + "-"
                 + job.jobId() + ".db").toString();
         return 0;
-    }
-
-    @Override
-    public List<WorkRow> page(JobContext job, String afterId, String throughId, int size) {
-        return List.of();
-    }
-
-    @Override
-    public Uni<Processed> process(JobContext job, WorkRow row, long ordinal) {
-        throw new IllegalStateException("backup has no rows");
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.zinteract.images.migration;
 
-import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.MigrationConfig;
 import io.zinteract.images.config.UploadConfig;
 import io.zinteract.images.storage.ListPage;
@@ -26,7 +25,7 @@ import java.util.Set;
  * Interrupted, it starts the listing over: deleting an object twice is harmless.
  */
 @ApplicationScoped
-public class CleanupAction implements JobAction {
+public class CleanupAction implements RowlessAction {
 
     static final Duration MIN_GRACE = Duration.ofMinutes(1);
 
@@ -58,16 +57,6 @@ public class CleanupAction implements JobAction {
         // Fixed once, so a resumed job judges age by the same instant it counted with.
         job.report().cutoff = Instant.now().minus(grace).getEpochSecond();
         return 0;
-    }
-
-    @Override
-    public List<WorkRow> page(JobContext job, String afterId, String throughId, int size) {
-        return List.of();
-    }
-
-    @Override
-    public Uni<Processed> process(JobContext job, WorkRow row, long ordinal) {
-        throw new IllegalStateException("cleanup walks the bucket, not the rows");
     }
 
     @Override
