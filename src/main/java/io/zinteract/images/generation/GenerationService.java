@@ -7,6 +7,7 @@ import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.image.ImageRepository;
+import io.zinteract.images.image.ImageIntake;
 import io.zinteract.images.image.ImageService;
 import io.zinteract.images.image.NewImageRow;
 import io.zinteract.images.image.StoredImage;
@@ -41,15 +42,17 @@ public class GenerationService {
     private final ServiceConfig service;
     private final ImageRepository repository;
     private final ImageService images;
+    private final ImageIntake intake;
     private final SafeUrlFetcher fetcher;
 
     public GenerationService(Instance<ImageProvider> providers, GenerationConfig config, ServiceConfig service,
-            ImageRepository repository, ImageService images, SafeUrlFetcher fetcher) {
+            ImageRepository repository, ImageService images, ImageIntake intake, SafeUrlFetcher fetcher) {
         providers.forEach(p -> this.providers.put(p.name(), p));
         this.config = config;
         this.service = service;
         this.repository = repository;
         this.images = images;
+        this.intake = intake;
         this.fetcher = fetcher;
     }
 
@@ -138,7 +141,7 @@ public class GenerationService {
         if (!provider.available()) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, "provider " + name + " is not configured on this service");
         }
-        ImageService.Fields f = images.validateFields(r.personaId(), r.personaTitle(), r.prompt(), r.sessionId(),
+        ImageIntake.Fields f = intake.validateFields(r.personaId(), r.personaTitle(), r.prompt(), r.sessionId(),
                 r.participantId(), r.tableId(), provider.name());
         return new Validated(f.prompt(), f.personaId(), f.personaTitle(), f.sessionId(), f.participantId(), f.tableId(),
                 size, quality, provider);

@@ -7,6 +7,7 @@ import io.zinteract.images.error.Problem;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.image.ImageResponses;
+import io.zinteract.images.image.ImageIntake;
 import io.zinteract.images.image.ImageService;
 import io.zinteract.images.image.ImageUpload;
 import io.zinteract.images.image.StoredImage;
@@ -31,10 +32,13 @@ public class IngestResource {
 
     private final SafeUrlFetcher fetcher;
     private final ImageService images;
+    private final ImageIntake intake;
     private final ImageResponses responses;
     private final ServiceConfig config;
 
-    public IngestResource(SafeUrlFetcher fetcher, ImageService images, ImageResponses responses, ServiceConfig config) {
+    public IngestResource(SafeUrlFetcher fetcher, ImageService images, ImageIntake intake, ImageResponses responses,
+            ServiceConfig config) {
+        this.intake = intake;
         this.fetcher = fetcher;
         this.images = images;
         this.responses = responses;
@@ -68,7 +72,7 @@ public class IngestResource {
             throw new ApiException(ErrorCode.MISSING_FIELD, "url is required");
         }
         // Fields are checked before anything is fetched, so a bad request costs no outbound call.
-        images.validateFields(request.personaId(), request.personaTitle(), request.prompt(), request.sessionId(),
+        intake.validateFields(request.personaId(), request.personaTitle(), request.prompt(), request.sessionId(),
                 request.participantId(), request.tableId(), request.provider());
         return fetcher.fetch(request.url(), config.maxImageBytes())
                 .chain(fetched -> images.store(new ImageUpload(fetched.bytes(), null, fetched.type().mimeType(),

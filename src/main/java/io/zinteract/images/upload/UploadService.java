@@ -9,7 +9,7 @@ import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.image.Ids;
 import io.zinteract.images.image.ImageRepository;
-import io.zinteract.images.image.ImageService;
+import io.zinteract.images.image.ImageIntake;
 import io.zinteract.images.image.ImageType;
 import io.zinteract.images.image.NewImageRow;
 import io.zinteract.images.image.StorageKind;
@@ -47,7 +47,7 @@ public class UploadService {
 
     private final PendingUploadRepository uploads;
     private final ImageRepository images;
-    private final ImageService imageService;
+    private final ImageIntake intake;
     private final UploadVerifier verifier;
     private final R2Storage storage;
     private final R2Urls urls;
@@ -57,13 +57,13 @@ public class UploadService {
     private final MeterRegistry registry;
     private final NewObjects newObjects;
 
-    public UploadService(PendingUploadRepository uploads, ImageRepository images, ImageService imageService,
+    public UploadService(PendingUploadRepository uploads, ImageRepository images, ImageIntake intake,
             UploadVerifier verifier, R2Storage storage, R2Urls urls, ObjectKeys keys, ServiceConfig service, UploadConfig config,
             MeterRegistry registry, NewObjects newObjects) {
         this.newObjects = newObjects;
         this.uploads = uploads;
         this.images = images;
-        this.imageService = imageService;
+        this.intake = intake;
         this.verifier = verifier;
         this.storage = storage;
         this.urls = urls;
@@ -239,7 +239,7 @@ public class UploadService {
         if (r == null) {
             throw new ApiException(ErrorCode.MISSING_FIELD, "a JSON body is required");
         }
-        var f = imageService.validateFields(r.personaId(), r.personaTitle(), r.prompt(), r.sessionId(),
+        var f = intake.validateFields(r.personaId(), r.personaTitle(), r.prompt(), r.sessionId(),
                 r.participantId(), r.tableId(), r.provider());
         ImageType type = declaredType(r.contentType());
         long size = declaredSize(r.size());
