@@ -7,7 +7,12 @@ import io.zinteract.images.config.DatabaseUrlConfigSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -63,6 +68,78 @@ public class Jdbc {
             }
         } catch (SQLException e) {
             throw new DataAccessException(e);
+        }
+    }
+
+    /** Reads one row of a result; called once per row, with the cursor on it. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    /** One statement on its own auto-commit connection; returns the number of rows it changed. */
+    public int update(String sql, Object... args) {
+        return withConnection(c -> update(c, sql, args));
+    }
+
+    /** Every row of a query on its own auto-commit connection. */
+    public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
+        return withConnection(c -> query(c, sql, mapper, args));
+    }
+
+    /** The first row of a query on its own auto-commit connection, if there is one. */
+    public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... args) {
+        return withConnection(c -> queryOne(c, sql, mapper, args));
+    }
+
+    /** One statement on {@code connection} (e.g. inside {@link #inTransaction}); returns the rows it changed. */
+    public static int update(Connection connection, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(connection, sql, args)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Every row of a query on {@code connection}. */
+    public static <T> List<T> query(Connection connection, String sql, RowMapper<T> mapper, Object... args)
+            throws SQLException {
+        try (PreparedStatement ps = prepare(connection, sql, args); ResultSet rs = ps.executeQuery()) {
+            List<T> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(mapper.map(rs));
+            }
+            return rows;
+        }
+    }
+
+    /** The first row of a query on {@code connection}, if there is one. */
+    public static <T> Optional<T> queryOne(Connection connection, String sql, RowMapper<T> mapper, Object... args)
+            throws SQLException {
+        try (PreparedStatement ps = prepare(connection, sql, args); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.ofNullable(mapper.map(rs)) : Optional.empty();
+        }
+    }
+
+    /**
+     * Binds positional arguments: {@code null} as an untyped NULL (both drivers infer the column's type), an enum by
+     * its name, anything else as the driver maps it.
+     */
+    private static PreparedStatement prepare(Connection connection, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = connection.prepareStatement(sql);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                Object arg = args[i];
+                if (arg == null) {
+                    ps.setNull(i + 1, Types.NULL);
+                } else if (arg instanceof Enum<?> e) {
+                    ps.setString(i + 1, e.name());
+                } else {
+                    ps.setObject(i + 1, arg);
+                }
+            }
+            return ps;
+        } catch (SQLException | RuntimeException e) {
+            ps.close();
+            throw e;
         }
     }
 
