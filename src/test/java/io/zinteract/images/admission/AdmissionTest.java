@@ -1,11 +1,11 @@
 package io.zinteract.images.admission;
 
+import io.zinteract.images.support.BigImages;
+import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.profile.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
-import io.zinteract.images.support.BigImages;
-import io.zinteract.images.support.Profiles;
-import io.zinteract.images.support.TestImages;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

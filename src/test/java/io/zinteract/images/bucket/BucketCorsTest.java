@@ -1,15 +1,15 @@
 package io.zinteract.images.bucket;
 
+import io.zinteract.images.support.Admin;
+import io.zinteract.images.support.profile.Profiles;
+import io.zinteract.images.support.profile.S3rverResource;
+import io.zinteract.images.support.server.S3rverProcess;
+import io.zinteract.images.support.server.WireRecorder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import io.zinteract.images.support.Admin;
-import io.zinteract.images.support.Profiles;
-import io.zinteract.images.support.WireRecorder;
-import io.zinteract.images.support.S3rverProcess;
-import io.zinteract.images.support.S3rverResource;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;

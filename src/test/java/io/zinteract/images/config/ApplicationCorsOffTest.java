@@ -1,8 +1,8 @@
 package io.zinteract.images.config;
 
+import io.zinteract.images.support.profile.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.zinteract.images.support.Profiles;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;

@@ -1,11 +1,11 @@
 package io.zinteract.images.config;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import io.zinteract.images.support.Profiles;
-import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.support.ProblemAssert;
 import io.zinteract.images.support.RawHttp;
+import io.zinteract.images.support.profile.Profiles;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.zinteract.images.error.ErrorCode;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

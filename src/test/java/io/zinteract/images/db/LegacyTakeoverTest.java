@@ -1,12 +1,12 @@
 package io.zinteract.images.db;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.zinteract.images.support.Db;
 import io.zinteract.images.support.LegacyDatabase;
-import io.zinteract.images.support.Profiles;
 import io.zinteract.images.support.Sha;
 import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.profile.Profiles;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.zinteract.images.db;
 
-import io.zinteract.images.support.TestPostgres;
+import io.zinteract.images.support.server.TestPostgres;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

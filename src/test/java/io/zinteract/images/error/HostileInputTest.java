@@ -1,15 +1,15 @@
 package io.zinteract.images.error;
 
+import io.zinteract.images.support.Admin;
+import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.Db;
+import io.zinteract.images.support.Sha;
+import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.profile.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import io.zinteract.images.support.Admin;
-import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.Db;
-import io.zinteract.images.support.Profiles;
-import io.zinteract.images.support.Sha;
-import io.zinteract.images.support.TestImages;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;

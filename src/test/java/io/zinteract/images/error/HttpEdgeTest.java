@@ -1,11 +1,11 @@
 package io.zinteract.images.error;
 
+import io.zinteract.images.support.Admin;
+import io.zinteract.images.support.RawHttp;
+import io.zinteract.images.support.profile.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
-import io.zinteract.images.support.Admin;
-import io.zinteract.images.support.Profiles;
-import io.zinteract.images.support.RawHttp;
 import io.zinteract.images.support.RawHttp.Answer;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package io.zinteract.images.generation;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.Db;
-import io.zinteract.images.support.Profiles;
-import io.zinteract.images.support.ScriptedProviderServer;
+import io.zinteract.images.support.profile.Profiles;
+import io.zinteract.images.support.server.ScriptedProviderServer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
 import java.util.Base64;

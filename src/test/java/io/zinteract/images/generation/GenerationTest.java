@@ -1,15 +1,15 @@
 package io.zinteract.images.generation;
 
+import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.Db;
+import io.zinteract.images.support.Sha;
+import io.zinteract.images.support.profile.Profiles;
+import io.zinteract.images.support.profile.S3ProxyResource;
+import io.zinteract.images.support.server.ScriptedProviderServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.Db;
-import io.zinteract.images.support.Profiles;
-import io.zinteract.images.support.S3ProxyResource;
-import io.zinteract.images.support.ScriptedProviderServer;
-import io.zinteract.images.support.Sha;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package io.zinteract.images.health;
 
+import io.zinteract.images.support.profile.Profiles;
+import io.zinteract.images.support.profile.S3ProxyResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.zinteract.images.support.Profiles;
-import io.zinteract.images.support.S3ProxyResource;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

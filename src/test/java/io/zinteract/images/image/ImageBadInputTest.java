@@ -1,13 +1,13 @@
 package io.zinteract.images.image;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import io.restassured.specification.RequestSpecification;
 import io.zinteract.images.support.Admin;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.Db;
-import io.zinteract.images.support.Profiles;
 import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.profile.Profiles;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;

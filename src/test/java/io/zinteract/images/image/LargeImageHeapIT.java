@@ -1,13 +1,13 @@
 package io.zinteract.images.image;
 
+import io.zinteract.images.support.Admin;
+import io.zinteract.images.support.BigImages;
+import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.profile.StorageProfiles;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
-import io.zinteract.images.support.Admin;
-import io.zinteract.images.support.BigImages;
-import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.StorageProfiles;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;

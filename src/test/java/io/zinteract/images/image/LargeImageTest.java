@@ -1,17 +1,17 @@
 package io.zinteract.images.image;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.zinteract.images.support.BigImages;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.Db;
-import io.zinteract.images.support.RecordingProxy;
-import io.zinteract.images.support.RecordingS3ProxyResource;
-import io.zinteract.images.support.S3ProxyResource;
 import io.zinteract.images.support.Sha;
-import io.zinteract.images.support.StorageProfiles;
 import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.profile.RecordingS3ProxyResource;
+import io.zinteract.images.support.profile.S3ProxyResource;
+import io.zinteract.images.support.profile.StorageProfiles;
+import io.zinteract.images.support.server.RecordingProxy;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package io.zinteract.images.image;
 
+import io.zinteract.images.support.profile.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.zinteract.images.support.Profiles;
 
 /** Every base64-storage case again, on PostgreSQL: the same SQL and Flyway history serve both databases. */
 @QuarkusTest

@@ -1,8 +1,8 @@
 package io.zinteract.images.image;
 
+import io.zinteract.images.support.profile.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.zinteract.images.support.Profiles;
 
 /** The R2-storage cases again, on PostgreSQL. */
 @QuarkusTest

@@ -1,16 +1,16 @@
 package io.zinteract.images.image;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.zinteract.images.support.Admin;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.Db;
 import io.zinteract.images.support.HostileImages;
 import io.zinteract.images.support.ImageHttpChecks;
-import io.zinteract.images.support.Profiles;
-import io.zinteract.images.support.S3ProxyResource;
 import io.zinteract.images.support.Sha;
 import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.profile.Profiles;
+import io.zinteract.images.support.profile.S3ProxyResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -1,12 +1,12 @@
 package io.zinteract.images.ingest;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.Db;
-import io.zinteract.images.support.Profiles;
-import io.zinteract.images.support.ScriptedProviderServer;
 import io.zinteract.images.support.Sha;
+import io.zinteract.images.support.profile.Profiles;
+import io.zinteract.images.support.server.ScriptedProviderServer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

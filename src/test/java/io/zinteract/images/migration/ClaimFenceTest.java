@@ -1,6 +1,6 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.support.TestPostgres;
+import io.zinteract.images.support.server.TestPostgres;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 

@@ -1,14 +1,14 @@
 package io.zinteract.images.migration;
 
+import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.profile.MigrationProfile;
+import io.zinteract.images.support.profile.S3ProxyResource;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.MigrationProfile;
-import io.zinteract.images.support.S3ProxyResource;
-import io.zinteract.images.support.TestImages;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.support.TestImages;
 
+import io.zinteract.images.support.TestImages;
 import javax.sql.DataSource;
 import java.security.MessageDigest;
 import java.sql.Connection;

@@ -1,10 +1,10 @@
 package io.zinteract.images.migration;
 
+import io.zinteract.images.support.Admin;
+import io.zinteract.images.support.BucketClient;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import io.zinteract.images.support.Admin;
-import io.zinteract.images.support.BucketClient;
 
 import java.time.Duration;
 import java.util.function.Predicate;

@@ -1,5 +1,11 @@
 package io.zinteract.images.migration;
 
+import io.zinteract.images.support.Admin;
+import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.HostileImages;
+import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.profile.MigrationProfile;
+import io.zinteract.images.support.profile.S3ProxyResource;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -7,12 +13,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import io.zinteract.images.support.Admin;
-import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.HostileImages;
-import io.zinteract.images.support.TestImages;
-import io.zinteract.images.support.MigrationProfile;
-import io.zinteract.images.support.S3ProxyResource;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Assumptions;

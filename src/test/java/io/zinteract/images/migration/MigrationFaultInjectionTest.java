@@ -1,14 +1,14 @@
 package io.zinteract.images.migration;
 
+import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.profile.FaultyMigrationProfile;
+import io.zinteract.images.support.profile.FaultyStorageResource;
+import io.zinteract.images.support.server.FaultProxy;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.FaultProxy;
-import io.zinteract.images.support.FaultyMigrationProfile;
-import io.zinteract.images.support.FaultyStorageResource;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,8 @@
 package io.zinteract.images.migration;
 
+import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.profile.MigrationProfile;
+import io.zinteract.images.support.profile.S3ProxyResource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
@@ -8,9 +11,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import io.zinteract.images.support.MigrationProfile;
-import io.zinteract.images.support.S3ProxyResource;
-import io.zinteract.images.support.TestImages;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

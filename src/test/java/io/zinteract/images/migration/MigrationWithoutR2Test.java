@@ -1,11 +1,11 @@
 package io.zinteract.images.migration;
 
+import io.zinteract.images.support.profile.ProfileGuard;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
-import io.zinteract.images.support.ProfileGuard;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 

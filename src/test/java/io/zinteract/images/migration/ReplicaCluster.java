@@ -1,13 +1,13 @@
 package io.zinteract.images.migration;
 
-import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
 import io.zinteract.images.support.Admin;
 import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.FaultProxy;
-import io.zinteract.images.support.S3ProxyProcess;
-import io.zinteract.images.support.ServiceProcess;
-import io.zinteract.images.support.TestPostgres;
+import io.zinteract.images.support.server.FaultProxy;
+import io.zinteract.images.support.server.S3ProxyProcess;
+import io.zinteract.images.support.server.ServiceProcess;
+import io.zinteract.images.support.server.TestPostgres;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;

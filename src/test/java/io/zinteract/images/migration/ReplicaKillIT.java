@@ -1,7 +1,7 @@
 package io.zinteract.images.migration;
 
+import io.zinteract.images.support.server.ServiceProcess;
 import io.restassured.path.json.JsonPath;
-import io.zinteract.images.support.ServiceProcess;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;

@@ -1,8 +1,8 @@
 package io.zinteract.images.migration;
 
-import io.restassured.path.json.JsonPath;
 import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.ServiceProcess;
+import io.zinteract.images.support.server.ServiceProcess;
+import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.model.S3Object;
 

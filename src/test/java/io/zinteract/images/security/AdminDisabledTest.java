@@ -1,11 +1,11 @@
 package io.zinteract.images.security;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.zinteract.images.support.Admin;
 import io.zinteract.images.support.Db;
-import io.zinteract.images.support.Profiles;
 import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.profile.Profiles;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;

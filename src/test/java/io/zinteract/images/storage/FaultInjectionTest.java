@@ -1,13 +1,13 @@
 package io.zinteract.images.storage;
 
+import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.profile.FaultyStorageResource;
+import io.zinteract.images.support.profile.Profiles;
+import io.zinteract.images.support.profile.S3ProxyResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.FaultyStorageResource;
-import io.zinteract.images.support.Profiles;
-import io.zinteract.images.support.S3ProxyResource;
-import io.zinteract.images.support.TestImages;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

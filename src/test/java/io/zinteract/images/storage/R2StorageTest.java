@@ -1,10 +1,10 @@
 package io.zinteract.images.storage;
 
+import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.profile.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.Profiles;
-import io.zinteract.images.support.TestImages;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -117,7 +117,7 @@ class R2StorageTest {
     @Test
     void pingAnswersWhileTheBucketIsUpAndFailsFastWhenItIsNot() {
         storage.ping(Duration.ofSeconds(2)).await().atMost(WAIT);
-        var proxy = io.zinteract.images.support.S3ProxyResource.current();
+        var proxy = io.zinteract.images.support.profile.S3ProxyResource.current();
         proxy.stop();
         try {
             long start = System.nanoTime();

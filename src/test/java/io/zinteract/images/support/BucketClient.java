@@ -1,5 +1,7 @@
 package io.zinteract.images.support;
 
+import io.zinteract.images.support.profile.S3ProxyResource;
+import io.zinteract.images.support.server.S3ProxyProcess;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;

@@ -1,5 +1,6 @@
 package io.zinteract.images.support;
 
+import io.zinteract.images.support.profile.S3ProxyResource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

@@ -1,5 +1,6 @@
 package io.zinteract.images.support;
 
+import io.zinteract.images.support.profile.S3ProxyResource;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;

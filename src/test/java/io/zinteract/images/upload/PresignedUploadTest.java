@@ -1,15 +1,15 @@
 package io.zinteract.images.upload;
 
+import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.Db;
+import io.zinteract.images.support.Sha;
+import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.profile.Profiles;
+import io.zinteract.images.support.profile.S3ProxyResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.Db;
-import io.zinteract.images.support.Profiles;
-import io.zinteract.images.support.S3ProxyResource;
-import io.zinteract.images.support.Sha;
-import io.zinteract.images.support.TestImages;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

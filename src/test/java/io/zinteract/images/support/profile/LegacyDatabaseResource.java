@@ -1,5 +1,6 @@
-package io.zinteract.images.support;
+package io.zinteract.images.support.profile;
 
+import io.zinteract.images.support.LegacyDatabase;
 import java.nio.file.Path;
 import java.util.Map;
 

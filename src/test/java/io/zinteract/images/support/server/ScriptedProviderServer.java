@@ -1,5 +1,7 @@
-package io.zinteract.images.support;
+package io.zinteract.images.support.server;
 
+import io.zinteract.images.support.HostileImages;
+import io.zinteract.images.support.TestImages;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;

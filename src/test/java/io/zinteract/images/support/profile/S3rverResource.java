@@ -1,5 +1,8 @@
-package io.zinteract.images.support;
+package io.zinteract.images.support.profile;
 
+import io.zinteract.images.support.Admin;
+import io.zinteract.images.support.server.S3rverProcess;
+import io.zinteract.images.support.server.WireRecorder;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package io.zinteract.images.support;
+package io.zinteract.images.support.profile;
 
+import io.zinteract.images.support.server.S3ProxyProcess;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.zinteract.images.support;
+package io.zinteract.images.support.server;
 
 import java.security.MessageDigest;
 import java.util.ArrayList;

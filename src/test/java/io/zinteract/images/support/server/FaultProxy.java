@@ -1,4 +1,4 @@
-package io.zinteract.images.support;
+package io.zinteract.images.support.server;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;

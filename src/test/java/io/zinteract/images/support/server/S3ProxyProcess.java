@@ -1,4 +1,4 @@
-package io.zinteract.images.support;
+package io.zinteract.images.support.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
-package io.zinteract.images.support;
+package io.zinteract.images.support.profile;
 
+import io.zinteract.images.support.server.TestPostgres;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.zinteract.images.support;
+package io.zinteract.images.support.profile;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;

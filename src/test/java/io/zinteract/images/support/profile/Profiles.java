@@ -1,5 +1,7 @@
-package io.zinteract.images.support;
+package io.zinteract.images.support.profile;
 
+import io.zinteract.images.support.server.S3ProxyProcess;
+import io.zinteract.images.support.server.ScriptedProviderServer;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.util.List;
