@@ -8,19 +8,22 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Starts S3Proxy for a Quarkus test profile and points the service at it, with a database file of its own. Tests
- * that need the process itself (to stop it) get it through {@link #current()}.
+ * Points a Quarkus test profile's service at an empty S3Proxy bucket and a database file of its own. One S3Proxy
+ * process per test JVM (per signature mode) serves every profile in turn, emptied at each profile's start, since
+ * profiles run one after another and a process start costs seconds. Tests that need the process itself (to stop it)
+ * get it through {@link #current()}; a profile finding it stopped starts it again.
  */
 public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String BUCKET = "test-images";
+    private static final Map<Boolean, S3ProxyProcess> SHARED = new ConcurrentHashMap<>();
     private static volatile S3ProxyProcess current;
     private static volatile String currentDatabase;
     private static volatile String currentJdbcUrl;
 
-    private S3ProxyProcess proxy;
     private String adminKey = Admin.KEY;
 
     /** Init arg {@code adminKey}: the key to configure, empty for none. */
@@ -32,7 +35,8 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        proxy = new S3ProxyProcess(Path.of("target", "s3proxy-data", run).toAbsolutePath(), verifySignatures()).start();
+        S3ProxyProcess proxy = shared(verifySignatures());
+        proxy.clear();
         proxy.createBucket(BUCKET);
         current = proxy;
         Map<String, String> config = new HashMap<>();
@@ -54,11 +58,22 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
         return true;
     }
 
+    /** The process is kept for the next profile; it ends with the test JVM. */
     @Override
     public void stop() {
-        if (proxy != null) {
-            proxy.close();
+    }
+
+    private static S3ProxyProcess shared(boolean verifySignatures) {
+        S3ProxyProcess process = SHARED.computeIfAbsent(verifySignatures, verify -> {
+            S3ProxyProcess created = new S3ProxyProcess(
+                    Path.of("target", "s3proxy-data", verify ? "signed" : "unsigned").toAbsolutePath(), verify);
+            Runtime.getRuntime().addShutdownHook(new Thread(created::close, "s3proxy-stop"));
+            return created;
+        });
+        if (!process.running()) {
+            process.start();
         }
+        return process;
     }
 
     public static S3ProxyProcess current() {

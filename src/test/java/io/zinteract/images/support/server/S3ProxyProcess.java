@@ -8,8 +8,11 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A real S3Proxy (filesystem backend, SigV4) in its own process on a loopback port. It can be stopped and started
@@ -19,6 +22,13 @@ public final class S3ProxyProcess implements AutoCloseable {
 
     public static final String IDENTITY = "test-access-key";
     public static final String CREDENTIAL = "test-secret-key";
+
+    /**
+     * The filesystem backend writes an object to {@code <name>-<uuid>} and renames it when the body is complete; a kill
+     * in between leaves that file, which would then list as an object. R2 never shows a half-written object.
+     */
+    private static final Pattern HALF_WRITTEN =
+            Pattern.compile(".+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final Path baseDir;
     private final int port;
@@ -58,7 +68,7 @@ public final class S3ProxyProcess implements AutoCloseable {
             }
             Path log = baseDir.resolveSibling(baseDir.getFileName() + ".log");
             process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-jar", jar, "--properties", properties.toString()))
+                    "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar, "--properties", properties.toString()))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             awaitPort(Duration.ofSeconds(60));
             return this;
@@ -92,7 +102,10 @@ public final class S3ProxyProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** Kills the process at once, as a crash would; the port stops answering. */
+    /**
+     * Kills the process at once, as a crash would; the port stops answering. Objects whose upload the kill cut short
+     * are removed, as an atomic store would never have shown them.
+     */
     public void stop() {
         if (process != null) {
             process.destroyForcibly();
@@ -102,6 +115,25 @@ public final class S3ProxyProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             process = null;
+            deleteFiles(path -> HALF_WRITTEN.matcher(path.getFileName().toString()).matches());
+        }
+    }
+
+    /** Deletes every bucket and object, so the next test profile starts on an empty store without a new process. */
+    public void clear() {
+        deleteFiles(path -> !path.equals(baseDir));
+    }
+
+    private void deleteFiles(java.util.function.Predicate<Path> which) {
+        if (!Files.isDirectory(baseDir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(baseDir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).filter(which).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
