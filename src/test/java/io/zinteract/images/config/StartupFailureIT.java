@@ -2,8 +2,14 @@ package io.zinteract.images.config;
 
 import io.zinteract.images.support.Sha;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.io.IOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,21 +36,32 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  */
 class StartupFailureIT {
 
+    /**
+     * A test that runs beside the others of this class (each starts a process of its own in a folder of its own); the
+     * class itself still runs alone, like every other class.
+     */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @interface Case {
+    }
+
     private static final Pattern EXCEPTION_NAME = Pattern.compile("[A-Za-z]+Exception\\b");
 
-    @Test
+    @Case
     void r2StorageWithoutAnAccountRefusesToStart() throws Exception {
         refusedWithOneLine(start(List.of("ENABLE_R2_STORAGE=true")),
                 "Invalid configuration: ENABLE_R2_STORAGE=true needs R2_ACCOUNT_ID or R2_ENDPOINT");
     }
 
-    @Test
+    @Case
     void aMalformedAccountIdRefusesToStart() throws Exception {
         refusedWithOneLine(start(List.of("R2_ACCOUNT_ID=not-an-account", "R2_ACCESS_KEY_ID=a", "R2_SECRET_ACCESS_KEY=b")),
                 "Invalid configuration: R2_ACCOUNT_ID must be the 32-character hexadecimal Cloudflare account id");
     }
 
-    @Test
+    @Case
     void anSseCKeyThatIsNotThirtyTwoBytesRefusesToStart() throws Exception {
         List<String> log = start(List.of("R2_SSE_C_KEY=c2hvcnQ="));
         refusedWithOneLine(log, "Invalid configuration: R2_SSE_C_KEY must be the base64 of "
@@ -52,13 +69,13 @@ class StartupFailureIT {
         assertTrue(log.stream().noneMatch(l -> l.contains("c2hvcnQ=")), "the key never reaches the log");
     }
 
-    @Test
+    @Case
     void aPartSizeBelowRsMinimumRefusesToStart() throws Exception {
         refusedWithOneLine(start(List.of("MULTIPART_PART_SIZE=1048576")), "Invalid configuration: MULTIPART_PART_SIZE "
                 + "must be between 5242880 (5 MiB) and 5368709120 (5 GiB), R2's part limits");
     }
 
-    @Test
+    @Case
     void otherBadSettingsRefuseToStartWithOneLine() throws Exception {
         refusedWithOneLine(start(List.of("MAX_IMAGE_BYTES=0")), "Invalid configuration: MAX_IMAGE_BYTES must be between 1");
         refusedWithOneLine(start(List.of("CORS_ORIGINS=ftp://files.example.com")),
@@ -67,14 +84,14 @@ class StartupFailureIT {
                 "Invalid configuration: ADMIN_API_KEY must be at least 16 characters");
     }
 
-    @Test
+    @Case
     void aTextFileAsTheDatabaseIsRefusedAndLeftAlone() throws Exception {
         Path file = folder().resolve("notes.db");
         Files.writeString(file, "these are notes, not a database\n".repeat(50));
         refusedUntouched(file, "is not a SQLite database (it does not start with the SQLite header)");
     }
 
-    @Test
+    @Case
     void randomBytesAsTheDatabaseAreRefusedAndLeftAlone() throws Exception {
         Path file = folder().resolve("random.db");
         byte[] bytes = new byte[8192];
@@ -83,7 +100,7 @@ class StartupFailureIT {
         refusedUntouched(file, "is not a SQLite database");
     }
 
-    @Test
+    @Case
     void aTruncatedOrDamagedSqliteFileIsRefusedAndLeftAlone() throws Exception {
         Path whole = sqliteDatabase(folder().resolve("whole.db"));
         long size = Files.size(whole);
@@ -109,7 +126,7 @@ class StartupFailureIT {
         refusedUntouched(badPageSize, "impossible page size");
     }
 
-    @Test
+    @Case
     void aFolderAsTheDatabaseIsRefused() throws Exception {
         Path dir = Files.createDirectory(folder().resolve("images.db"));
         refusedWithOneLine(startWith(dir), "is a folder; it must name a SQLite database file");
@@ -118,7 +135,7 @@ class StartupFailureIT {
         }
     }
 
-    @Test
+    @Case
     void aDatabaseInAFolderThatCannotExistIsRefused() throws Exception {
         Path notAFolder = folder().resolve("plain-file");
         Files.writeString(notAFolder, "x");
@@ -128,7 +145,7 @@ class StartupFailureIT {
         assertArrayEquals(before, Files.readAllBytes(notAFolder));
     }
 
-    @Test
+    @Case
     void aDatabaseInAReadOnlyFolderIsRefused() throws Exception {
         assumeFalse("root".equals(System.getProperty("user.name")), "root writes to read-only folders");
         Path dir = Files.createDirectory(folder().resolve("read-only"));
@@ -197,6 +214,7 @@ class StartupFailureIT {
     private static List<String> start(List<String> env) throws IOException, InterruptedException {
         Path dir = folder();
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("R2_") || k.startsWith("MULTIPART_")
