@@ -2,6 +2,7 @@ package io.zinteract.images.bucket;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
+import io.zinteract.images.docs.AdminResponses;
 import io.zinteract.images.docs.OpenApiDefinitions;
 import io.zinteract.images.error.Problem;
 import io.zinteract.images.security.AdminOnly;
@@ -17,7 +18,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
@@ -29,9 +29,7 @@ import java.util.List;
 @Path("/api/admin/bucket/cors")
 @AdminOnly
 @Tag(name = OpenApiDefinitions.TAG_ADMIN)
-@SecurityRequirement(name = OpenApiDefinitions.ADMIN_KEY)
-@APIResponse(responseCode = "401", ref = OpenApiDefinitions.UNAUTHORIZED)
-@APIResponse(responseCode = "403", ref = OpenApiDefinitions.FORBIDDEN)
+@AdminResponses
 @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
 public class BucketCorsResource {
 

@@ -1,6 +1,8 @@
 package io.zinteract.images.image;
 
 import io.smallrye.mutiny.Uni;
+import io.zinteract.images.docs.AdminResponses;
+import io.zinteract.images.docs.ImageUploadResponses;
 import io.zinteract.images.docs.OpenApiDefinitions;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
@@ -21,7 +23,6 @@ import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
@@ -61,13 +62,7 @@ public class ImageResource {
     @APIResponse(responseCode = "201", description = "Stored; Location names the image, X-Image-Storage where it went",
             headers = @Header(name = "X-Image-Storage", schema = @Schema(enumeration = { "r2", "base64" })),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StoredImage.class)))
-    @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
-    @APIResponse(responseCode = "413", ref = OpenApiDefinitions.TOO_LARGE)
-    @APIResponse(responseCode = "415", ref = OpenApiDefinitions.NOT_AN_IMAGE)
-    @APIResponse(responseCode = "422", description = "IMAGE_TRUNCATED, IMAGE_DIMENSIONS_MISSING, IMAGE_TOO_MANY_PIXELS, "
-            + "IMAGE_TRAILING_DATA or IMAGE_MALFORMED: the file's structure fails the checks for its format",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
+    @ImageUploadResponses
     public Uni<Response> uploadForm(@RestForm("file") List<FileUpload> files, @RestForm String personaId,
             @RestForm String personaTitle, @RestForm String prompt, @RestForm String sessionId,
             @RestForm String participantId, @RestForm String tableId, @RestForm String provider, UriInfo uri) {
@@ -94,13 +89,7 @@ public class ImageResource {
     @APIResponse(responseCode = "201", description = "Stored; Location names the image, X-Image-Storage where it went",
             headers = @Header(name = "X-Image-Storage", schema = @Schema(enumeration = { "r2", "base64" })),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StoredImage.class)))
-    @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
-    @APIResponse(responseCode = "413", ref = OpenApiDefinitions.TOO_LARGE)
-    @APIResponse(responseCode = "415", ref = OpenApiDefinitions.NOT_AN_IMAGE)
-    @APIResponse(responseCode = "422", description = "IMAGE_TRUNCATED, IMAGE_DIMENSIONS_MISSING, IMAGE_TOO_MANY_PIXELS, "
-            + "IMAGE_TRAILING_DATA or IMAGE_MALFORMED: the file's structure fails the checks for its format",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
+    @ImageUploadResponses
     public Uni<Response> uploadRaw(java.nio.file.Path body, @RestHeader("Content-Type") String contentType,
             @RestQuery String personaId, @RestQuery String personaTitle, @RestQuery String prompt,
             @RestQuery String sessionId, @RestQuery String participantId, @RestQuery String tableId,
@@ -177,11 +166,9 @@ public class ImageResource {
     @AdminOnly
     @Path("{id}")
     @Operation(summary = "Delete an image: its R2 object first, then its row")
-    @SecurityRequirement(name = OpenApiDefinitions.ADMIN_KEY)
+    @AdminResponses
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
-    @APIResponse(responseCode = "401", ref = OpenApiDefinitions.UNAUTHORIZED)
-    @APIResponse(responseCode = "403", ref = OpenApiDefinitions.FORBIDDEN)
     @APIResponse(responseCode = "404", ref = OpenApiDefinitions.IMAGE_NOT_FOUND)
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<Response> delete(@RestPath String id) {

@@ -3,6 +3,7 @@ package io.zinteract.images.migration;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
+import io.zinteract.images.docs.AdminResponses;
 import io.zinteract.images.docs.OpenApiDefinitions;
 import io.zinteract.images.error.Problem;
 import io.zinteract.images.security.AdminOnly;
@@ -10,7 +11,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -55,12 +55,10 @@ public class MigrationResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start or control a job: migrate, validate, rollback, purge, backup, cleanup, pause, resume, cancel, status",
             description = "The body is JSON under any content type (the seed plan's curl -d sends a form type).")
-    @SecurityRequirement(name = OpenApiDefinitions.ADMIN_KEY)
+    @AdminResponses
     @APIResponse(responseCode = "200", description = "The finished job (\"wait\": true), or the answer to a control")
     @APIResponse(responseCode = "202", description = "The job started; Location names it")
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
-    @APIResponse(responseCode = "401", ref = OpenApiDefinitions.UNAUTHORIZED)
-    @APIResponse(responseCode = "403", ref = OpenApiDefinitions.FORBIDDEN)
     @APIResponse(responseCode = "409", description = "JOB_CONFLICT (member jobId: the active job) or JOB_NOT_ACTIVE",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)

@@ -1,0 +1,27 @@
+package io.zinteract.images.docs;
+
+import io.zinteract.images.error.Problem;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The problems an image sent to {@code POST /api/images} can cause, written once for its two methods (multipart and
+ * raw body), which OpenAPI shows as one operation. ({@code @Operation} cannot be composed: it targets methods only.)
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+@APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
+@APIResponse(responseCode = "413", ref = OpenApiDefinitions.TOO_LARGE)
+@APIResponse(responseCode = "415", ref = OpenApiDefinitions.NOT_AN_IMAGE)
+@APIResponse(responseCode = "422", description = "IMAGE_TRUNCATED, IMAGE_DIMENSIONS_MISSING, IMAGE_TOO_MANY_PIXELS, "
+        + "IMAGE_TRAILING_DATA or IMAGE_MALFORMED: the file's structure fails the checks for its format",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
+public @interface ImageUploadResponses {
+}
