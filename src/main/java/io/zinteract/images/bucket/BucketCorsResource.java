@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.docs.AdminResponses;
 import io.zinteract.images.docs.OpenApiDefinitions;
-import io.zinteract.images.error.Problem;
 import io.zinteract.images.security.AdminOnly;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -60,10 +59,8 @@ public class BucketCorsResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = CorsRuleDocument.class)))
     @APIResponse(responseCode = "400", description = "INVALID_CORS_POLICY (member pointer says where) or "
-            + "MALFORMED_JSON; nothing was sent to the bucket",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "502", description = "STORE_REFUSED: the bucket answered 4xx to the policy",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "MALFORMED_JSON; nothing was sent to the bucket")
+    @APIResponse(responseCode = "502", description = "STORE_REFUSED: the bucket answered 4xx to the policy")
     public Uni<List<CorsRuleDocument>> put(JsonNode policy) {
         return cors.apply(policy);
     }

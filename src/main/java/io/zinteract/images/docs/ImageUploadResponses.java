@@ -1,8 +1,5 @@
 package io.zinteract.images.docs;
 
-import io.zinteract.images.error.Problem;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.lang.annotation.ElementType;
@@ -20,8 +17,7 @@ import java.lang.annotation.Target;
 @APIResponse(responseCode = "413", ref = OpenApiDefinitions.TOO_LARGE)
 @APIResponse(responseCode = "415", ref = OpenApiDefinitions.NOT_AN_IMAGE)
 @APIResponse(responseCode = "422", description = "IMAGE_TRUNCATED, IMAGE_DIMENSIONS_MISSING, IMAGE_TOO_MANY_PIXELS, "
-        + "IMAGE_TRAILING_DATA or IMAGE_MALFORMED: the file's structure fails the checks for its format",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+        + "IMAGE_TRAILING_DATA or IMAGE_MALFORMED: the file's structure fails the checks for its format")
 @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
 public @interface ImageUploadResponses {
 }

@@ -6,7 +6,6 @@ import io.zinteract.images.docs.ImageUploadResponses;
 import io.zinteract.images.docs.OpenApiDefinitions;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
-import io.zinteract.images.error.Problem;
 import io.zinteract.images.security.AdminOnly;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -115,10 +114,8 @@ public class ImageResource {
     @APIResponse(responseCode = "304", description = "If-None-Match matched the ETag")
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = OpenApiDefinitions.IMAGE_NOT_FOUND)
-    @APIResponse(responseCode = "416", description = "RANGE_NOT_SATISFIABLE",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "500", description = "IMAGE_DATA_CORRUPT: a legacy row's base64 cannot be decoded",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "416", description = "RANGE_NOT_SATISFIABLE")
+    @APIResponse(responseCode = "500", description = "IMAGE_DATA_CORRUPT: a legacy row's base64 cannot be decoded")
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<Response> get(@RestPath String id, @RestHeader("Range") String range,
             @RestHeader("If-None-Match") String ifNoneMatch) {
@@ -144,8 +141,7 @@ public class ImageResource {
             description = "Keyset-paginated: limit 1 to 200 (default 50); pass nextCursor back as cursor.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ImagePage.class)))
-    @APIResponse(responseCode = "400", description = "INVALID_REQUEST (limit), INVALID_ID, INVALID_CURSOR",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "INVALID_REQUEST (limit), INVALID_ID, INVALID_CURSOR")
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<ImagePage> list(@RestQuery String personaId, @RestQuery String sessionId, @RestQuery String limit,
             @RestQuery String cursor, UriInfo uri) {
