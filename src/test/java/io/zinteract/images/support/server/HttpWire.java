@@ -4,11 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
-/** HTTP/1.1 request framing for {@link S3TestProxy}: heads, bodies by Content-Length or chunks, and its own answers. */
+/** HTTP/1.1 for {@link S3TestProxy}: request heads read and parsed, bodies by Content-Length or chunks, its own answers. */
 final class HttpWire {
 
     private HttpWire() {
@@ -35,6 +39,38 @@ final class HttpWire {
         }
         String text = buffer.toString(StandardCharsets.ISO_8859_1);
         return new ArrayList<>(List.of(text.substring(0, text.length() - 4).split("\r\n")));
+    }
+
+    /** A request head as the proxy records it: path and decoded query apart, header names lower case. */
+    static S3TestProxy.Request parse(List<String> head) {
+        String[] requestLine = head.get(0).split(" ", 3);
+        String method = requestLine[0];
+        String target = requestLine.length > 1 ? requestLine[1] : "";
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String line : head.subList(1, head.size())) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .add(line.substring(colon + 1).trim());
+            }
+        }
+        int q = target.indexOf('?');
+        String path = q < 0 ? target : target.substring(0, q);
+        Map<String, String> query = new LinkedHashMap<>();
+        if (q >= 0) {
+            for (String pair : target.substring(q + 1).split("&")) {
+                if (!pair.isEmpty()) {
+                    int eq = pair.indexOf('=');
+                    query.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+                }
+            }
+        }
+        return new S3TestProxy.Request(method, target, path, query,
+                SseCRules.operation(method, path, query, headers), Map.copyOf(headers), null);
+    }
+
+    static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     /** Copies one request body, framed by chunks or by {@code contentLength} (none: no body). */

@@ -8,10 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -346,30 +343,7 @@ public final class S3TestProxy implements AutoCloseable {
     }
 
     private Request record(List<String> head) {
-        String[] requestLine = head.get(0).split(" ", 3);
-        String method = requestLine[0];
-        String target = requestLine.length > 1 ? requestLine[1] : "";
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (String line : head.subList(1, head.size())) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                        .add(line.substring(colon + 1).trim());
-            }
-        }
-        int q = target.indexOf('?');
-        String path = q < 0 ? target : target.substring(0, q);
-        Map<String, String> query = new LinkedHashMap<>();
-        if (q >= 0) {
-            for (String pair : target.substring(q + 1).split("&")) {
-                if (!pair.isEmpty()) {
-                    int eq = pair.indexOf('=');
-                    query.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
-                }
-            }
-        }
-        Request request = new Request(method, target, path, query, SseCRules.operation(method, path, query, headers),
-                Map.copyOf(headers), null);
+        Request request = HttpWire.parse(head);
         seen.add(request);
         violations.addAll(sseC.check(request));
         return request;
@@ -384,13 +358,9 @@ public final class S3TestProxy implements AutoCloseable {
             // Path-style: /bucket/key. Multipart parts carry a query and are counted under the same key.
             String path = request.path();
             int slash = path.indexOf('/', 1);
-            String key = slash < 0 ? path : decode(path.substring(slash + 1));
+            String key = slash < 0 ? path : HttpWire.decode(path.substring(slash + 1));
             puts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         }
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     private static void daemon(Runnable task, String name) {
