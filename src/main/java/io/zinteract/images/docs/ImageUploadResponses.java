@@ -9,7 +9,8 @@ import java.lang.annotation.Target;
 
 /**
  * The problems an image sent to {@code POST /api/images} can cause, written once for its two methods (multipart and
- * raw body), which OpenAPI shows as one operation. ({@code @Operation} cannot be composed: it targets methods only.)
+ * raw body), which OpenAPI shows as one operation. {@code @Operation} targets methods only and cannot be composed,
+ * so its texts are constants here.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
@@ -20,4 +21,10 @@ import java.lang.annotation.Target;
         + "IMAGE_TRAILING_DATA or IMAGE_MALFORMED: the file's structure fails the checks for its format")
 @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
 public @interface ImageUploadResponses {
+
+    String SUMMARY = "Upload an image";
+    String DESCRIPTION = "multipart/form-data with part file and the row fields, or a raw image/* (or "
+            + "application/octet-stream) body with the fields as query parameters. The type comes from the bytes. "
+            + "Stored in R2 when ENABLE_R2_STORAGE=true (base64 in the database otherwise, or as a fallback when R2 "
+            + "fails).";
 }

@@ -53,11 +53,7 @@ public class ImageResource {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Upload an image",
-            description = "multipart/form-data with part file and the row fields, or a raw image/* (or "
-                    + "application/octet-stream) body with the fields as query parameters. The type comes from the "
-                    + "bytes. Stored in R2 when ENABLE_R2_STORAGE=true (base64 in the database otherwise, or as a "
-                    + "fallback when R2 fails).")
+    @Operation(summary = ImageUploadResponses.SUMMARY, description = ImageUploadResponses.DESCRIPTION)
     @APIResponse(responseCode = "201", description = "Stored; Location names the image, X-Image-Storage where it went",
             headers = @Header(name = "X-Image-Storage", schema = @Schema(enumeration = { "r2", "base64" })),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StoredImage.class)))
@@ -80,11 +76,7 @@ public class ImageResource {
     @POST
     @Consumes({ "image/*", MediaType.APPLICATION_OCTET_STREAM })
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Upload an image",
-            description = "multipart/form-data with part file and the row fields, or a raw image/* (or "
-                    + "application/octet-stream) body with the fields as query parameters. The type comes from the "
-                    + "bytes. Stored in R2 when ENABLE_R2_STORAGE=true (base64 in the database otherwise, or as a "
-                    + "fallback when R2 fails).")
+    @Operation(summary = ImageUploadResponses.SUMMARY, description = ImageUploadResponses.DESCRIPTION)
     @APIResponse(responseCode = "201", description = "Stored; Location names the image, X-Image-Storage where it went",
             headers = @Header(name = "X-Image-Storage", schema = @Schema(enumeration = { "r2", "base64" })),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StoredImage.class)))
