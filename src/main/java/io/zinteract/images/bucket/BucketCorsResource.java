@@ -2,8 +2,8 @@ package io.zinteract.images.bucket;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
+import io.zinteract.images.docs.AdminResponses;
 import io.zinteract.images.docs.OpenApiDefinitions;
-import io.zinteract.images.error.Problem;
 import io.zinteract.images.security.AdminOnly;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -17,7 +17,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
@@ -29,9 +28,7 @@ import java.util.List;
 @Path("/api/admin/bucket/cors")
 @AdminOnly
 @Tag(name = OpenApiDefinitions.TAG_ADMIN)
-@SecurityRequirement(name = OpenApiDefinitions.ADMIN_KEY)
-@APIResponse(responseCode = "401", ref = OpenApiDefinitions.UNAUTHORIZED)
-@APIResponse(responseCode = "403", ref = OpenApiDefinitions.FORBIDDEN)
+@AdminResponses
 @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
 public class BucketCorsResource {
 
@@ -62,10 +59,8 @@ public class BucketCorsResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = CorsRuleDocument.class)))
     @APIResponse(responseCode = "400", description = "INVALID_CORS_POLICY (member pointer says where) or "
-            + "MALFORMED_JSON; nothing was sent to the bucket",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "502", description = "STORE_REFUSED: the bucket answered 4xx to the policy",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "MALFORMED_JSON; nothing was sent to the bucket")
+    @APIResponse(responseCode = "502", description = "STORE_REFUSED: the bucket answered 4xx to the policy")
     public Uni<List<CorsRuleDocument>> put(JsonNode policy) {
         return cors.apply(policy);
     }

@@ -2,7 +2,6 @@ package io.zinteract.images.generation;
 
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.docs.OpenApiDefinitions;
-import io.zinteract.images.error.Problem;
 import io.zinteract.images.image.ImageResponses;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -40,14 +39,11 @@ public class GenerationResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = GenerationResult.class)))
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
-    @APIResponse(responseCode = "409", description = "CONFLICT: the row stopped being 'generating' meanwhile",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "CONFLICT: the row stopped being 'generating' meanwhile")
     @APIResponse(responseCode = "502", description = "PROVIDER_FAILED: the provider answered without a usable image; "
-            + "the row is kept as failed (members imageId, reason)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "the row is kept as failed (members imageId, reason)")
     @APIResponse(responseCode = "503", description = "PROVIDER_UNAVAILABLE (with Retry-After; nothing stored), "
-            + "STORAGE_UNAVAILABLE or DATABASE_UNAVAILABLE",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "STORAGE_UNAVAILABLE or DATABASE_UNAVAILABLE")
     public Uni<Response> generate(GenerationRequest request, UriInfo uri) {
         return generation.generate(request).map(result -> {
             var location = responses.serviceUri(uri, result.id());

@@ -1,10 +1,11 @@
 package io.zinteract.images.image;
 
 import io.smallrye.mutiny.Uni;
+import io.zinteract.images.docs.AdminResponses;
+import io.zinteract.images.docs.ImageUploadResponses;
 import io.zinteract.images.docs.OpenApiDefinitions;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
-import io.zinteract.images.error.Problem;
 import io.zinteract.images.security.AdminOnly;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -21,7 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
@@ -53,21 +53,11 @@ public class ImageResource {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Upload an image",
-            description = "multipart/form-data with part file and the row fields, or a raw image/* (or "
-                    + "application/octet-stream) body with the fields as query parameters. The type comes from the "
-                    + "bytes. Stored in R2 when ENABLE_R2_STORAGE=true (base64 in the database otherwise, or as a "
-                    + "fallback when R2 fails).")
+    @Operation(summary = ImageUploadResponses.SUMMARY, description = ImageUploadResponses.DESCRIPTION)
     @APIResponse(responseCode = "201", description = "Stored; Location names the image, X-Image-Storage where it went",
             headers = @Header(name = "X-Image-Storage", schema = @Schema(enumeration = { "r2", "base64" })),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StoredImage.class)))
-    @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
-    @APIResponse(responseCode = "413", ref = OpenApiDefinitions.TOO_LARGE)
-    @APIResponse(responseCode = "415", ref = OpenApiDefinitions.NOT_AN_IMAGE)
-    @APIResponse(responseCode = "422", description = "IMAGE_TRUNCATED, IMAGE_DIMENSIONS_MISSING, IMAGE_TOO_MANY_PIXELS, "
-            + "IMAGE_TRAILING_DATA or IMAGE_MALFORMED: the file's structure fails the checks for its format",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
+    @ImageUploadResponses
     public Uni<Response> uploadForm(@RestForm("file") List<FileUpload> files, @RestForm String personaId,
             @RestForm String personaTitle, @RestForm String prompt, @RestForm String sessionId,
             @RestForm String participantId, @RestForm String tableId, @RestForm String provider, UriInfo uri) {
@@ -86,21 +76,11 @@ public class ImageResource {
     @POST
     @Consumes({ "image/*", MediaType.APPLICATION_OCTET_STREAM })
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Upload an image",
-            description = "multipart/form-data with part file and the row fields, or a raw image/* (or "
-                    + "application/octet-stream) body with the fields as query parameters. The type comes from the "
-                    + "bytes. Stored in R2 when ENABLE_R2_STORAGE=true (base64 in the database otherwise, or as a "
-                    + "fallback when R2 fails).")
+    @Operation(summary = ImageUploadResponses.SUMMARY, description = ImageUploadResponses.DESCRIPTION)
     @APIResponse(responseCode = "201", description = "Stored; Location names the image, X-Image-Storage where it went",
             headers = @Header(name = "X-Image-Storage", schema = @Schema(enumeration = { "r2", "base64" })),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StoredImage.class)))
-    @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
-    @APIResponse(responseCode = "413", ref = OpenApiDefinitions.TOO_LARGE)
-    @APIResponse(responseCode = "415", ref = OpenApiDefinitions.NOT_AN_IMAGE)
-    @APIResponse(responseCode = "422", description = "IMAGE_TRUNCATED, IMAGE_DIMENSIONS_MISSING, IMAGE_TOO_MANY_PIXELS, "
-            + "IMAGE_TRAILING_DATA or IMAGE_MALFORMED: the file's structure fails the checks for its format",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
+    @ImageUploadResponses
     public Uni<Response> uploadRaw(java.nio.file.Path body, @RestHeader("Content-Type") String contentType,
             @RestQuery String personaId, @RestQuery String personaTitle, @RestQuery String prompt,
             @RestQuery String sessionId, @RestQuery String participantId, @RestQuery String tableId,
@@ -126,10 +106,8 @@ public class ImageResource {
     @APIResponse(responseCode = "304", description = "If-None-Match matched the ETag")
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = OpenApiDefinitions.IMAGE_NOT_FOUND)
-    @APIResponse(responseCode = "416", description = "RANGE_NOT_SATISFIABLE",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "500", description = "IMAGE_DATA_CORRUPT: a legacy row's base64 cannot be decoded",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "416", description = "RANGE_NOT_SATISFIABLE")
+    @APIResponse(responseCode = "500", description = "IMAGE_DATA_CORRUPT: a legacy row's base64 cannot be decoded")
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<Response> get(@RestPath String id, @RestHeader("Range") String range,
             @RestHeader("If-None-Match") String ifNoneMatch) {
@@ -155,8 +133,7 @@ public class ImageResource {
             description = "Keyset-paginated: limit 1 to 200 (default 50); pass nextCursor back as cursor.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ImagePage.class)))
-    @APIResponse(responseCode = "400", description = "INVALID_REQUEST (limit), INVALID_ID, INVALID_CURSOR",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "INVALID_REQUEST (limit), INVALID_ID, INVALID_CURSOR")
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<ImagePage> list(@RestQuery String personaId, @RestQuery String sessionId, @RestQuery String limit,
             @RestQuery String cursor, UriInfo uri) {
@@ -177,11 +154,9 @@ public class ImageResource {
     @AdminOnly
     @Path("{id}")
     @Operation(summary = "Delete an image: its R2 object first, then its row")
-    @SecurityRequirement(name = OpenApiDefinitions.ADMIN_KEY)
+    @AdminResponses
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
-    @APIResponse(responseCode = "401", ref = OpenApiDefinitions.UNAUTHORIZED)
-    @APIResponse(responseCode = "403", ref = OpenApiDefinitions.FORBIDDEN)
     @APIResponse(responseCode = "404", ref = OpenApiDefinitions.IMAGE_NOT_FOUND)
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<Response> delete(@RestPath String id) {

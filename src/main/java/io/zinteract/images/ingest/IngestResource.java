@@ -3,7 +3,6 @@ package io.zinteract.images.ingest;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.docs.OpenApiDefinitions;
-import io.zinteract.images.error.Problem;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.image.ImageResponses;
@@ -56,17 +55,12 @@ public class IngestResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StoredImage.class)))
     @APIResponse(responseCode = "400", description = "INGEST_URL_INVALID, INGEST_SCHEME_NOT_ALLOWED, "
             + "INGEST_HOST_NOT_ALLOWED, INGEST_HOST_UNRESOLVED, INGEST_*_ADDRESS, INGEST_TOO_MANY_REDIRECTS, or the "
-            + "image API's own 400 codes; nothing was fetched or stored",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "INGEST_TOO_LARGE or PAYLOAD_TOO_LARGE",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "INGEST_NOT_AN_IMAGE",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "502", description = "INGEST_UPSTREAM_FAILED: the URL's server answered with an error",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "image API's own 400 codes; nothing was fetched or stored")
+    @APIResponse(responseCode = "413", description = "INGEST_TOO_LARGE or PAYLOAD_TOO_LARGE")
+    @APIResponse(responseCode = "415", description = "INGEST_NOT_AN_IMAGE")
+    @APIResponse(responseCode = "502", description = "INGEST_UPSTREAM_FAILED: the URL's server answered with an error")
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
-    @APIResponse(responseCode = "504", description = "INGEST_TIMEOUT",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "504", description = "INGEST_TIMEOUT")
     public Uni<Response> ingest(IngestRequest request, UriInfo uri) {
         if (request == null || request.url() == null || request.url().isBlank()) {
             throw new ApiException(ErrorCode.MISSING_FIELD, "url is required");

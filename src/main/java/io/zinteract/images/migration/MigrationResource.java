@@ -3,14 +3,11 @@ package io.zinteract.images.migration;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
+import io.zinteract.images.docs.AdminResponses;
 import io.zinteract.images.docs.OpenApiDefinitions;
-import io.zinteract.images.error.Problem;
 import io.zinteract.images.security.AdminOnly;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -55,14 +52,11 @@ public class MigrationResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start or control a job: migrate, validate, rollback, purge, backup, cleanup, pause, resume, cancel, status",
             description = "The body is JSON under any content type (the seed plan's curl -d sends a form type).")
-    @SecurityRequirement(name = OpenApiDefinitions.ADMIN_KEY)
+    @AdminResponses
     @APIResponse(responseCode = "200", description = "The finished job (\"wait\": true), or the answer to a control")
     @APIResponse(responseCode = "202", description = "The job started; Location names it")
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
-    @APIResponse(responseCode = "401", ref = OpenApiDefinitions.UNAUTHORIZED)
-    @APIResponse(responseCode = "403", ref = OpenApiDefinitions.FORBIDDEN)
-    @APIResponse(responseCode = "409", description = "JOB_CONFLICT (member jobId: the active job) or JOB_NOT_ACTIVE",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "JOB_CONFLICT (member jobId: the active job) or JOB_NOT_ACTIVE")
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<Response> post(String body, UriInfo uri) {
         return migrations.handle(body).map(reply -> {
@@ -80,7 +74,7 @@ public class MigrationResource {
     @Operation(summary = "A job: state, counters, throughput, ETA, errors and (validate) findings")
     @APIResponse(responseCode = "200", description = "The job")
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
-    @APIResponse(responseCode = "404", description = "JOB_NOT_FOUND", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "JOB_NOT_FOUND")
     public Uni<Job> job(@RestPath String id) {
         return migrations.job(id);
     }
@@ -100,10 +94,9 @@ public class MigrationResource {
                     + "job completed, failed or was cancelled, at once for a job that already has.")
     @APIResponse(responseCode = "200", description = "text/event-stream of job documents")
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
-    @APIResponse(responseCode = "404", description = "JOB_NOT_FOUND", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "JOB_NOT_FOUND")
     @APIResponse(responseCode = "503", description = "TOO_MANY_WATCHERS (MIGRATION_EVENTS_MAX_WATCHERS streams are open) "
-            + "or MIGRATION_READS_BUSY, with Retry-After",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "or MIGRATION_READS_BUSY, with Retry-After")
     public Multi<OutboundSseEvent> events(@RestPath String id, @Context Sse sse) {
         return migrations.events(id, sse);
     }

@@ -1,13 +1,13 @@
 package io.zinteract.images.tiering;
 
 import io.smallrye.mutiny.Uni;
+import io.zinteract.images.docs.AdminResponses;
 import io.zinteract.images.docs.OpenApiDefinitions;
 import io.zinteract.images.security.AdminOnly;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -32,12 +32,10 @@ public class StorageClassResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Re-tier existing R2 objects older than olderThanDays to storageClass (copy in place)",
             description = "STANDARD_IA has a 30-day minimum storage duration and a retrieval fee; see the README.")
-    @SecurityRequirement(name = OpenApiDefinitions.ADMIN_KEY)
+    @AdminResponses
     @APIResponse(responseCode = "200", description = "What was (or, with dryRun, would be) re-tiered",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RetierReport.class)))
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
-    @APIResponse(responseCode = "401", ref = OpenApiDefinitions.UNAUTHORIZED)
-    @APIResponse(responseCode = "403", ref = OpenApiDefinitions.FORBIDDEN)
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<RetierReport> retier(RetierRequest request) {
         return service.retier(request);

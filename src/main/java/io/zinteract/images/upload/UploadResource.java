@@ -2,7 +2,6 @@ package io.zinteract.images.upload;
 
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.docs.OpenApiDefinitions;
-import io.zinteract.images.error.Problem;
 import io.zinteract.images.image.ImageResponses;
 import io.zinteract.images.image.StoredImage;
 import jakarta.ws.rs.Consumes;
@@ -49,8 +48,7 @@ public class UploadResource {
     @APIResponse(responseCode = "413", ref = OpenApiDefinitions.TOO_LARGE)
     @APIResponse(responseCode = "415", ref = OpenApiDefinitions.NOT_AN_IMAGE)
     @APIResponse(responseCode = "503", description = "R2_STORAGE_DISABLED (ENABLE_R2_STORAGE=false), "
-            + "STORAGE_NOT_CONFIGURED or DATABASE_UNAVAILABLE",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "STORAGE_NOT_CONFIGURED or DATABASE_UNAVAILABLE")
     public Uni<Response> create(UploadRequest request, UriInfo uri) {
         return uploads.create(request).map(created -> {
             PendingUpload u = created.upload();
@@ -69,8 +67,7 @@ public class UploadResource {
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = UploadState.class)))
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
-    @APIResponse(responseCode = "404", description = "UPLOAD_NOT_FOUND",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "UPLOAD_NOT_FOUND")
     public Uni<UploadState> state(@RestPath String uploadId) {
         return uploads.find(uploadId).map(UploadState::of);
     }
@@ -88,18 +85,14 @@ public class UploadResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StoredImage.class)))
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
     @APIResponse(responseCode = "404", description = "UPLOAD_NOT_FOUND; IMAGE_NOT_FOUND when a completed upload's "
-            + "image was deleted since",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "image was deleted since")
     @APIResponse(responseCode = "409", description = "UPLOAD_OBJECT_MISSING (PUT first; the upload stays open), "
             + "UPLOAD_IN_PROGRESS, UPLOAD_OBJECT_CHANGED (complete again), UPLOAD_REJECTED (request a new upload), "
-            + "OBJECT_KEY_CONFLICT (the image key holds another object; nothing stored, the upload stays open)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "OBJECT_KEY_CONFLICT (the image key holds another object; nothing stored, the upload stays open)")
     @APIResponse(responseCode = "410", description = "UPLOAD_EXPIRED: completed after the URL expired (plus "
-            + "PRESIGNED_UPLOAD_GRACE); the object is deleted",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "PRESIGNED_UPLOAD_GRACE); the object is deleted")
     @APIResponse(responseCode = "422", description = "UPLOAD_SIZE_MISMATCH, UPLOAD_NOT_AN_IMAGE, UPLOAD_TYPE_MISMATCH, "
-            + "UPLOAD_CHECKSUM_MISMATCH: the object was deleted and the upload closed; no row was written",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "UPLOAD_CHECKSUM_MISMATCH: the object was deleted and the upload closed; no row was written")
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<Response> complete(@RestPath String uploadId, UriInfo uri) {
         return uploads.complete(uploadId).map(done -> {

@@ -4,7 +4,7 @@ import io.zinteract.images.support.Admin;
 import io.zinteract.images.support.profile.Profiles;
 import io.zinteract.images.support.profile.S3rverResource;
 import io.zinteract.images.support.server.S3rverProcess;
-import io.zinteract.images.support.server.WireRecorder;
+import io.zinteract.images.support.server.S3TestProxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
@@ -74,14 +74,14 @@ class BucketCorsTest {
         return JSON.readTree(given().header(Admin.auth()).get(PATH).then().statusCode(200).extract().asString());
     }
 
-    static List<WireRecorder.Request> putCorsRequests() {
+    static List<S3TestProxy.Request> putCorsRequests() {
         return S3rverResource.proxy().requests().stream()
                 .filter(r -> r.method().equals("PUT") && r.target().contains("?cors")).toList();
     }
 
     @Test
     void theSeedPolicyRoundTripsAndTheBucketHoldsIt() throws Exception {
-        S3rverResource.proxy().clear();
+        S3rverResource.proxy().reset();
         assertEquals(JSON.readTree(SEED_POLICY), put(SEED_POLICY), "PUT answers the policy read back");
         assertEquals(JSON.readTree(SEED_POLICY), get());
 
@@ -103,11 +103,11 @@ class BucketCorsTest {
 
     @Test
     void putBucketCorsCarriesContentMd5AndNoChecksumHeader() throws Exception {
-        S3rverResource.proxy().clear();
+        S3rverResource.proxy().reset();
         put(SEED_POLICY);
-        List<WireRecorder.Request> puts = putCorsRequests();
+        List<S3TestProxy.Request> puts = putCorsRequests();
         assertEquals(1, puts.size(), "one PutBucketCors, no retry");
-        WireRecorder.Request request = puts.get(0);
+        S3TestProxy.Request request = puts.get(0);
         assertNotNull(request.body(), "the XML body was recorded");
         String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(request.body()));
         assertEquals(md5, request.header("content-md5"), "Content-MD5 of exactly the body sent (LegacyMd5Plugin)");
@@ -121,7 +121,7 @@ class BucketCorsTest {
     @Test
     void badPoliciesAreRefusedAndChangeNothing() throws Exception {
         put(SEED_POLICY);
-        S3rverResource.proxy().clear();
+        S3rverResource.proxy().reset();
         String[][] cases = {
                 { "[]", "" },
                 { "{}", "" },
@@ -164,7 +164,7 @@ class BucketCorsTest {
     @Test
     void onlyAdminsMayReadOrChangeIt() throws Exception {
         put(SEED_POLICY);
-        S3rverResource.proxy().clear();
+        S3rverResource.proxy().reset();
         given().get(PATH).then().statusCode(401).contentType("application/problem+json")
                 .body("code", equalTo("UNAUTHORIZED"));
         given().contentType(ContentType.JSON).body(FULL_POLICY).put(PATH).then().statusCode(401);

@@ -8,11 +8,9 @@ import io.zinteract.images.support.TestImages;
 import io.zinteract.images.support.profile.RecordingS3ProxyResource;
 import io.zinteract.images.support.profile.S3ProxyResource;
 import io.zinteract.images.support.profile.StorageProfiles;
-import io.zinteract.images.support.server.RecordingProxy;
+import io.zinteract.images.support.server.S3TestProxy;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,16 +40,11 @@ class LargeImageTest {
     static final int SIZE = 17 * 1024 * 1024 + 12_345;
     static final int PART = (int) StorageProfiles.PART_SIZE;
 
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
-    RecordingProxy proxy;
+    S3TestProxy proxy;
 
     @BeforeEach
     void reset() {
-        proxy = RecordingS3ProxyResource.recorder();
-        proxy.reset();
-        breakers.resetAll();
+        proxy = RecordingS3ProxyResource.freshProxy();
     }
 
     @Test
@@ -70,10 +63,10 @@ class LargeImageTest {
         assertEquals("STANDARD_IA", create.header("x-amz-storage-class"));
         assertEquals("image/png", create.header("content-type"));
         assertEquals(Sha.sha256(image), create.header("x-amz-meta-sha256"));
-        List<RecordingProxy.Seen> parts = proxy.requests("UploadPart");
+        List<S3TestProxy.Request> parts = proxy.requests("UploadPart");
         assertEquals(4, parts.size());
         for (int n = 1; n <= 4; n++) {
-            RecordingProxy.Seen part = parts.get(n - 1);
+            S3TestProxy.Request part = parts.get(n - 1);
             byte[] expected = Arrays.copyOfRange(image, (n - 1) * PART, Math.min(n * PART, SIZE));
             assertEquals(Integer.toString(n), part.query().get("partNumber"));
             assertEquals(md5Base64(expected), part.header("content-md5"), "Content-MD5 of part " + n);
@@ -152,7 +145,7 @@ class LargeImageTest {
         byte[] image = BigImages.png(SIZE, 19);
         String before = Db.imagesFingerprint();
         proxy.rule(r -> r.operation().equals("UploadPart") && "2".equals(r.query().get("partNumber"))
-                ? RecordingProxy.Action.FAIL : RecordingProxy.Action.FORWARD);
+                ? S3TestProxy.Action.FAIL : S3TestProxy.Action.FORWARD);
 
         given().contentType("image/png").body(image).queryParam("personaId", "gen-fail").queryParam("prompt", "p")
                 .post("/api/images")
@@ -185,7 +178,7 @@ class LargeImageTest {
                     && stopped.compareAndSet(false, true)) {
                 S3ProxyResource.current().stop();
             }
-            return RecordingProxy.Action.FORWARD;
+            return S3TestProxy.Action.FORWARD;
         });
         try {
             given().contentType("image/png").body(image).queryParam("personaId", "gen-dead").queryParam("prompt", "p")
@@ -210,13 +203,13 @@ class LargeImageTest {
                 .post("/api/images").then().statusCode(201).body("storage", equalTo("r2"));
     }
 
-    static RecordingProxy.Seen single(List<RecordingProxy.Seen> seen) {
+    static S3TestProxy.Request single(List<S3TestProxy.Request> seen) {
         assertEquals(1, seen.size(), () -> "expected one request, saw " + seen);
         return seen.get(0);
     }
 
     /** The part's byte count: aws-chunked bodies declare it apart from the framed Content-Length. */
-    static String decodedLength(RecordingProxy.Seen r) {
+    static String decodedLength(S3TestProxy.Request r) {
         String decoded = r.header("x-amz-decoded-content-length");
         return decoded != null ? decoded : r.header("content-length");
     }

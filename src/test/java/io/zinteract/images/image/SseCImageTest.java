@@ -8,11 +8,10 @@ import io.zinteract.images.support.Sha;
 import io.zinteract.images.support.TestImages;
 import io.zinteract.images.support.profile.RecordingS3ProxyResource;
 import io.zinteract.images.support.profile.StorageProfiles;
-import io.zinteract.images.support.server.RecordingProxy;
+import io.zinteract.images.support.server.S3TestProxy;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.R2Urls;
 import jakarta.inject.Inject;
@@ -55,16 +54,11 @@ class SseCImageTest {
     @Inject
     R2Urls urls;
 
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
-    RecordingProxy proxy;
+    S3TestProxy proxy;
 
     @BeforeEach
     void reset() {
-        proxy = RecordingS3ProxyResource.recorder();
-        proxy.reset();
-        breakers.resetAll();
+        proxy = RecordingS3ProxyResource.freshProxy();
     }
 
     @Test
@@ -114,7 +108,7 @@ class SseCImageTest {
         assertEquals(2, proxy.requests("DeleteObject").size());
 
         assertEquals(List.of(), proxy.violations());
-        long checked = proxy.requests().stream().filter(r -> RecordingProxy.SSE_C_OPERATIONS.contains(r.operation())).count();
+        long checked = proxy.requests().stream().filter(r -> S3TestProxy.SSE_C_OPERATIONS.contains(r.operation())).count();
         // The multipart upload cannot be conditional: one HEAD first proves its key holds no other image.
         assertEquals(1 + 1 + 1 + 4 + 1 + 4 + 1 + 1, checked,
                 "PUT, HEAD before the multipart upload, create, 4 parts, complete, 4 streamed GETs, HEAD, GET");
@@ -137,7 +131,7 @@ class SseCImageTest {
         // S3Proxy refuses the COPY directive onto the same key, so the copy is sent again with REPLACE after a HEAD:
         // all three carry the key (the copies for their source and their target).
         String key = created.path("r2Key");
-        List<RecordingProxy.Seen> copies = proxy.requests("CopyObject").stream().filter(r -> r.path().endsWith(key)).toList();
+        List<S3TestProxy.Request> copies = proxy.requests("CopyObject").stream().filter(r -> r.path().endsWith(key)).toList();
         assertEquals(2, copies.size());
         copies.forEach(copy -> assertEquals("STANDARD_IA", copy.header("x-amz-storage-class")));
         assertTrue(proxy.requests("HeadObject").stream().anyMatch(r -> r.path().endsWith(key)));

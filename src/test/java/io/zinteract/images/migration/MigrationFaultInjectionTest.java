@@ -3,7 +3,7 @@ package io.zinteract.images.migration;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.profile.FaultyMigrationProfile;
 import io.zinteract.images.support.profile.FaultyStorageResource;
-import io.zinteract.images.support.server.FaultProxy;
+import io.zinteract.images.support.server.S3TestProxy;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Migrations through a store that misbehaves ({@link FaultProxy} between the service and S3Proxy): with a fifth of all
+ * Migrations through a store that misbehaves ({@link S3TestProxy} between the service and S3Proxy): with a fifth of all
  * requests answered 503 every image still lands and verifies, and with the store cut off the job waits and finishes
  * once it is back. The third hostile case, an object changed behind the service's back and caught by
  * {@code validate} with {@code checkIntegrity}, is {@code MigrationFlowTest#checkIntegrityCatchesBytesChangedBehindTheServicesBack}.
@@ -138,7 +138,7 @@ class MigrationFaultInjectionTest {
         MigrationApi.emptyBucket();
     }
 
-    private static FaultProxy faults() {
+    private static S3TestProxy faults() {
         return FaultyStorageResource.faults();
     }
 }

@@ -2,7 +2,7 @@ package io.zinteract.images.migration;
 
 import io.zinteract.images.support.Admin;
 import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.server.FaultProxy;
+import io.zinteract.images.support.server.S3TestProxy;
 import io.zinteract.images.support.server.S3ProxyProcess;
 import io.zinteract.images.support.server.ServiceProcess;
 import io.zinteract.images.support.server.TestPostgres;
@@ -29,7 +29,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Several packaged services on one fresh PostgreSQL database and one S3Proxy, each replica behind a {@link FaultProxy}
+ * Several packaged services on one fresh PostgreSQL database and one S3Proxy, each replica behind a {@link S3TestProxy}
  * of its own, so the test sees which replica uploaded which object (PUTs per key per replica), independently of what the
  * service reports. Leases, heartbeats and joining are shortened through the environment, as an operator would.
  */
@@ -40,7 +40,7 @@ final class ReplicaCluster implements AutoCloseable {
     final String database;
     final Path dir;
     final S3ProxyProcess s3;
-    final Map<String, FaultProxy> proxies = new LinkedHashMap<>();
+    final Map<String, S3TestProxy> proxies = new LinkedHashMap<>();
     final Map<String, ServiceProcess> replicas = new LinkedHashMap<>();
     private Connection connection;
 
@@ -61,7 +61,7 @@ final class ReplicaCluster implements AutoCloseable {
         try {
             List<CompletableFuture<ServiceProcess>> starting = new ArrayList<>();
             for (String name : names) {
-                FaultProxy proxy = new FaultProxy(s3.port()).start();
+                S3TestProxy proxy = S3TestProxy.to(s3.port()).start();
                 cluster.proxies.put(name, proxy);
                 Map<String, String> env = new HashMap<>(settings);
                 env.put("DATABASE_URL", TestPostgres.server().databaseUrl(database));
@@ -171,7 +171,7 @@ final class ReplicaCluster implements AutoCloseable {
         // Stopped together: each takes a moment to finish its images in flight.
         replicas.values().stream().map(r -> CompletableFuture.runAsync(r::close)).toList()
                 .forEach(CompletableFuture::join);
-        proxies.values().forEach(FaultProxy::close);
+        proxies.values().forEach(S3TestProxy::close);
         s3.close();
         try {
             TestPostgres.dropDatabase(database);

@@ -7,8 +7,6 @@ import io.zinteract.images.support.profile.Profiles;
 import io.zinteract.images.support.profile.S3ProxyResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,13 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(Profiles.FaultyStorage.class)
 class FaultInjectionTest {
 
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
     @BeforeEach
     void clean() {
-        breakers.resetAll();
-        FaultyStorageResource.faults().restore();
+        FaultyStorageResource.freshProxy();
     }
 
     @AfterEach

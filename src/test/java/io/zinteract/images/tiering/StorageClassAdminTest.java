@@ -7,11 +7,9 @@ import io.zinteract.images.support.Sha;
 import io.zinteract.images.support.TestImages;
 import io.zinteract.images.support.profile.RecordingS3ProxyResource;
 import io.zinteract.images.support.profile.StorageProfiles;
-import io.zinteract.images.support.server.RecordingProxy;
+import io.zinteract.images.support.server.S3TestProxy;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,16 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(StorageProfiles.Tiering.class)
 class StorageClassAdminTest {
 
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
-    RecordingProxy proxy;
+    S3TestProxy proxy;
 
     @BeforeEach
     void reset() {
-        proxy = RecordingS3ProxyResource.recorder();
-        proxy.reset();
-        breakers.resetAll();
+        proxy = RecordingS3ProxyResource.freshProxy();
     }
 
     @Test
@@ -85,12 +78,12 @@ class StorageClassAdminTest {
         // On the wire: each move is a copy of the object onto its own key with the new class. S3Proxy refuses the
         // COPY directive on the same key, so the service repeats it with REPLACE and the object's own headers.
         for (String id : List.of(a, b)) {
-            List<RecordingProxy.Seen> copies = proxy.requests("CopyObject").stream()
+            List<S3TestProxy.Request> copies = proxy.requests("CopyObject").stream()
                     .filter(r -> r.path().endsWith("/" + key(id))).toList();
             assertEquals(2, copies.size(), "COPY, then REPLACE: " + copies);
             assertEquals("COPY", copies.get(0).header("x-amz-metadata-directive"));
             assertEquals("REPLACE", copies.get(1).header("x-amz-metadata-directive"));
-            for (RecordingProxy.Seen copy : copies) {
+            for (S3TestProxy.Request copy : copies) {
                 assertEquals("STANDARD_IA", copy.header("x-amz-storage-class"));
                 assertTrue(copy.header("x-amz-copy-source").endsWith(key(id)), copy.header("x-amz-copy-source"));
             }

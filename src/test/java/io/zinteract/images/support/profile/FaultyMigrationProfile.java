@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The migration tests' settings ({@link MigrationProfile}) with the store behind a {@link FaultProxy}
+ * The migration tests' settings ({@link MigrationProfile}) with the store behind a {@link S3TestProxy}
  * ({@link FaultyStorageResource#faults()}): retries, breaker delay and probes shortened, counts as in production.
  */
 public class FaultyMigrationProfile implements QuarkusTestProfile {

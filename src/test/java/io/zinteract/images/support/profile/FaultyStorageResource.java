@@ -1,31 +1,14 @@
 package io.zinteract.images.support.profile;
 
-import io.zinteract.images.support.server.FaultProxy;
-import java.util.HashMap;
-import java.util.Map;
+import io.zinteract.images.support.server.S3TestProxy;
 
-/** S3Proxy with a {@link FaultProxy} in front of it; the service talks to the proxy. */
-public class FaultyStorageResource extends S3ProxyResource {
+/**
+ * S3Proxy with the {@link S3TestProxy} in front of it, for tests that turn the store nasty through {@link #faults()};
+ * the same set-up as {@link RecordingS3ProxyResource} without SSE-C.
+ */
+public class FaultyStorageResource extends RecordingS3ProxyResource {
 
-    private static volatile FaultProxy proxy;
-
-    @Override
-    public Map<String, String> start() {
-        Map<String, String> config = new HashMap<>(super.start());
-        proxy = new FaultProxy(current().port()).start();
-        config.put("r2.endpoint", proxy.endpoint());
-        return config;
-    }
-
-    @Override
-    public void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        super.stop();
-    }
-
-    public static FaultProxy faults() {
-        return proxy;
+    public static S3TestProxy faults() {
+        return recorder();
     }
 }

@@ -143,7 +143,7 @@ public final class Profiles {
     }
 
     /**
-     * R2 storage behind a {@link FaultProxy} that tests turn nasty. Breakers are off here: these tests measure what
+     * R2 storage behind a {@link S3TestProxy} that tests turn nasty. Breakers are off here: these tests measure what
      * retries alone achieve, and an open breaker would turn a noisy store into fallbacks (the migration tests cover
      * the breaker and the wait that follows it).
      */

@@ -70,7 +70,7 @@ public final class S3ProxyProcess implements AutoCloseable {
             process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar, "--properties", properties.toString()))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            awaitPort(Duration.ofSeconds(60));
+            awaitPort(process, port, Duration.ofSeconds(60), "S3Proxy", "");
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -142,11 +142,15 @@ public final class S3ProxyProcess implements AutoCloseable {
         stop();
     }
 
-    private void awaitPort(Duration limit) {
+    /**
+     * Waits until {@code process} accepts connections on {@code port}; fails at once when it exits. {@code name} and
+     * {@code where} (e.g. "; see its log") go into the failure message. Shared with the other processes tests start.
+     */
+    static void awaitPort(Process process, int port, Duration limit, String name, String where) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("S3Proxy exited with " + process.exitValue() + " during start");
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start" + where);
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -155,7 +159,7 @@ public final class S3ProxyProcess implements AutoCloseable {
                 sleep(100);
             }
         }
-        throw new IllegalStateException("S3Proxy did not open port " + port + " within " + limit);
+        throw new IllegalStateException(name + " did not open port " + port + " within " + limit + where);
     }
 
     private static void sleep(long millis) {

@@ -1,9 +1,6 @@
 package io.zinteract.images.support.server;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +42,7 @@ public final class S3rverProcess implements AutoCloseable {
             process = new ProcessBuilder(List.of("node", script.toString(), "-d", dataDir.toString(), "-a", "127.0.0.1",
                     "-p", Integer.toString(port), "--no-vhost-buckets", "--configure-bucket", bucket))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            awaitPort(Duration.ofSeconds(30), log);
+            S3ProxyProcess.awaitPort(process, port, Duration.ofSeconds(30), "s3rver", "; see " + log);
             return this;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start s3rver with `node` (is Node.js on the PATH?)", e);
@@ -73,26 +70,5 @@ public final class S3rverProcess implements AutoCloseable {
             }
             process = null;
         }
-    }
-
-    private void awaitPort(Duration limit, Path log) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("s3rver exited with " + process.exitValue() + " during start; see " + log);
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-        throw new IllegalStateException("s3rver did not open port " + port + " within " + limit + "; see " + log);
     }
 }

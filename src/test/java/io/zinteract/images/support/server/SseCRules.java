@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * R2's SSE-C rules as the {@link RecordingProxy} applies them: which S3 operation a request is, which operations must
+ * R2's SSE-C rules as the {@link S3TestProxy} applies them: which S3 operation a request is, which operations must
  * carry the key, and what a correct set of SSE-C headers looks like (algorithm AES256, the configured 32-byte key, its
  * MD5, all signed; a copy also for its source).
  */
@@ -32,7 +32,7 @@ final class SseCRules {
         return expectedKey != null && (lowerCaseName.startsWith(SSE_PREFIX) || lowerCaseName.startsWith(COPY_SSE_PREFIX));
     }
 
-    static String operation(String method, String path, Map<String, String> query, Map<String, String> headers) {
+    static String operation(String method, String path, Map<String, String> query, Map<String, ?> headers) {
         String[] parts = path.split("/", 3);
         boolean object = parts.length == 3 && !parts[2].isEmpty();
         if (!object) {
@@ -65,7 +65,7 @@ final class SseCRules {
     }
 
     /** The violations of one request; none when it is fine or its operation takes no SSE-C. */
-    List<String> check(RecordingProxy.Seen r) {
+    List<String> check(S3TestProxy.Request r) {
         List<String> violations = new ArrayList<>();
         String where = r.operation() + " " + r.method() + " " + r.path();
         if (expectedKey == null) {
@@ -84,7 +84,7 @@ final class SseCRules {
         return violations;
     }
 
-    private void checkTriple(RecordingProxy.Seen r, String prefix, String where, List<String> violations) {
+    private void checkTriple(S3TestProxy.Request r, String prefix, String where, List<String> violations) {
         String algorithm = r.header(prefix + "algorithm");
         String key = r.header(prefix + "key");
         String md5 = r.header(prefix + "key-md5");
@@ -110,7 +110,7 @@ final class SseCRules {
         }
     }
 
-    private static List<String> signedHeaders(RecordingProxy.Seen r) {
+    private static List<String> signedHeaders(S3TestProxy.Request r) {
         String auth = r.header("authorization");
         String signed = r.query().get("X-Amz-SignedHeaders");
         if (auth != null && auth.contains("SignedHeaders=")) {
