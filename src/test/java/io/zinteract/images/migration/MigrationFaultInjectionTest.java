@@ -1,5 +1,6 @@
 package io.zinteract.images.migration;
 
+import io.zinteract.images.migration.engine.JobRunner;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.profile.FaultyMigrationProfile;
 import io.zinteract.images.support.profile.FaultyStorageResource;

@@ -103,8 +103,9 @@ class MigrationFlowTest {
         assertEquals(Set.copyOf(rows.corrupt), Set.copyOf(job.getList("report.invalid.items.imageId", String.class)));
         assertEquals(MISMATCHED, job.getLong("report.mimeMismatches.total"));
         assertEquals(base64, job.getLong("report.base64BytesReclaimable"));
-        assertEquals(MigrateAction.cost(bytes, new java.math.BigDecimal("0.015")).doubleValue(),
-                job.getDouble("report.monthlyCostUsd"), 1e-9);
+        // R2 Standard at 0.015 USD per GB-month (10^9 bytes), rounded to 6 decimals as the report rounds it.
+        assertEquals(java.math.BigDecimal.valueOf(bytes * 0.015 / 1e9).setScale(6, java.math.RoundingMode.HALF_UP)
+                .doubleValue(), job.getDouble("report.monthlyCostUsd"), 1e-9);
         assertEquals(VALID + CORRUPT, job.getLong("report.scope.pending"));
         assertEquals(50, job.getLong("report.scope.external"));
         assertEquals(20, job.getLong("report.scope.none"));
