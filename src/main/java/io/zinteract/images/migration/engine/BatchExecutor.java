@@ -16,6 +16,7 @@ import io.zinteract.images.error.ErrorCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -75,6 +76,21 @@ class BatchExecutor {
                 return false;
             }
             throw new IllegalStateException(StorageFailures.message(e.getCause()), e.getCause());
+        }
+    }
+
+    /** The batch's rows as they are now, read by its bounds a page at a time. */
+    static List<WorkRow> rows(ActiveJob job, JobAction action, Claim claim) {
+        int size = Math.max(1, job.options.batchSize());
+        List<WorkRow> rows = new ArrayList<>();
+        String after = claim.afterId();
+        while (true) {
+            List<WorkRow> page = action.page(job, after, claim.throughId(), size);
+            rows.addAll(page);
+            if (page.size() < size) {
+                return rows;
+            }
+            after = page.get(page.size() - 1).id();
         }
     }
 

@@ -1,27 +1,31 @@
 package io.zinteract.images.migration.engine;
 
-import io.zinteract.images.migration.job.Claim;
 import io.zinteract.images.db.Jdbc;
+import io.zinteract.images.migration.job.Claim;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * SQL for {@code migration_claims} and the walk's shared state in {@code migration_jobs}. Every claim is won by one
- * conditional UPDATE or INSERT, never by reading first and writing after, so the same statements are safe on SQLite
- * (one writer at a time) and on PostgreSQL under READ COMMITTED (a second writer waits for the row lock, then finds
- * the condition no longer true). Times are the caller's clock in Unix milliseconds. Blocking.
+ * SQL for {@code migration_claims} and the walk's shared state in {@code migration_jobs}; {@link Claims} tells what
+ * it is for. Every claim is won by one conditional UPDATE or INSERT, never by reading first and writing after, so the
+ * same statements are safe on SQLite (one writer at a time) and on PostgreSQL under READ COMMITTED (a second writer
+ * waits for the row lock, then finds the condition no longer true). Times are the caller's clock in Unix
+ * milliseconds. Blocking.
  */
 @ApplicationScoped
-public class ClaimRepository {
+class ClaimRepository {
+
+    private static final String MINE = " WHERE job_id = ? AND batch_no = ? AND claimed_by = ?";
+    /** The walk as {@code seen} left it: {@code frontier} and {@code carved} unchanged, rows not sealed. */
+    private static final String UNMOVED = " WHERE id = ? AND COALESCE(frontier, '') = ? AND carved = ? AND rows_done = 0";
 
     private final Jdbc jdbc;
 
-    public ClaimRepository(Jdbc jdbc) {
+    ClaimRepository(Jdbc jdbc) {
         this.jdbc = jdbc;
     }
 
@@ -30,18 +34,9 @@ public class ClaimRepository {
     }
 
     Frontier frontier(String jobId) {
-        return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT frontier, carved, rows_done FROM migration_jobs WHERE id = ?")) {
-                ps.setString(1, jobId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new IllegalStateException("job " + jobId + " is gone");
-                    }
-                    return new Frontier(rs.getString(1), rs.getLong(2), rs.getInt(3) == 1);
-                }
-            }
-        });
+        return jdbc.queryOne("SELECT frontier, carved, rows_done FROM migration_jobs WHERE id = ?",
+                rs -> new Frontier(rs.getString(1), rs.getLong(2), rs.getInt(3) == 1), jobId)
+                .orElseThrow(() -> new IllegalStateException("job " + jobId + " is gone"));
     }
 
     /**
@@ -51,34 +46,22 @@ public class ClaimRepository {
      */
     Optional<Claim> carve(String jobId, String owner, Frontier seen, int count, String throughId, long now, long leaseMillis) {
         return jdbc.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE migration_jobs SET frontier = ?, carved = carved + ? "
-                    + "WHERE id = ? AND COALESCE(frontier, '') = ? AND carved = ? AND rows_done = 0")) {
-                ps.setString(1, throughId);
-                ps.setLong(2, count);
-                ps.setString(3, jobId);
-                ps.setString(4, seen.frontier() == null ? "" : seen.frontier());
-                ps.setLong(5, seen.carved());
-                if (ps.executeUpdate() != 1) {
-                    return Optional.<Claim>empty();
-                }
+            if (Jdbc.update(c, "UPDATE migration_jobs SET frontier = ?, carved = carved + ?" + UNMOVED, throughId,
+                    count, jobId, orEmpty(seen.frontier()), seen.carved()) != 1) {
+                return Optional.<Claim>empty();
             }
             Claim claim = new Claim(jobId, seen.carved(), seen.frontier(), throughId, owner, null);
-            insert(c, claim, now + leaseMillis, now);
+            Jdbc.update(c, "INSERT INTO migration_claims (job_id, batch_no, after_id, through_id, claimed_by, "
+                    + "lease_expires_at, claimed_at) VALUES (?, ?, ?, ?, ?, ?, ?)", jobId, claim.batchNo(),
+                    claim.afterId(), throughId, owner, now + leaseMillis, now);
             return Optional.of(claim);
         });
     }
 
     /** Marks the walk over if nobody moved the frontier since {@code seen}: no batch is cut after this. */
     boolean seal(String jobId, Frontier seen) {
-        return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE migration_jobs SET rows_done = 1 "
-                    + "WHERE id = ? AND COALESCE(frontier, '') = ? AND carved = ? AND rows_done = 0")) {
-                ps.setString(1, jobId);
-                ps.setString(2, seen.frontier() == null ? "" : seen.frontier());
-                ps.setLong(3, seen.carved());
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return jdbc.update("UPDATE migration_jobs SET rows_done = 1" + UNMOVED, jobId, orEmpty(seen.frontier()),
+                seen.carved()) == 1;
     }
 
     /**
@@ -88,22 +71,15 @@ public class ClaimRepository {
     Optional<Claim> takeExpired(String jobId, String owner, long now, long leaseMillis) {
         return jdbc.withConnection(c -> {
             // Read the candidates first and close the cursor: SQLite should not write while a read is open.
-            java.util.List<Claim> candidates = new java.util.ArrayList<>();
-            try (PreparedStatement select = c.prepareStatement("SELECT batch_no, after_id, through_id, claimed_by, "
-                    + "lease_expires_at FROM migration_claims WHERE job_id = ? AND batch_no >= 0 AND lease_expires_at < ? "
-                    + "ORDER BY batch_no LIMIT 8")) {
-                select.setString(1, jobId);
-                select.setLong(2, now);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
+            List<Claim> candidates = Jdbc.query(c, "SELECT batch_no, after_id, through_id, claimed_by, lease_expires_at "
+                    + "FROM migration_claims WHERE job_id = ? AND batch_no >= 0 AND lease_expires_at < ? "
+                    + "ORDER BY batch_no LIMIT 8", rs -> {
                         String previous = rs.getString(4);
                         // A released claim (lease 0) was handed back, not abandoned: not a takeover.
                         boolean abandoned = rs.getLong(5) > 0 && !owner.equals(previous);
-                        candidates.add(new Claim(jobId, rs.getLong(1), rs.getString(2), rs.getString(3), owner,
-                                abandoned ? previous : null));
-                    }
-                }
-            }
+                        return new Claim(jobId, rs.getLong(1), rs.getString(2), rs.getString(3), owner,
+                                abandoned ? previous : null);
+                    }, jobId, now);
             for (Claim candidate : candidates) {
                 if (take(c, jobId, candidate.batchNo(), owner, now, leaseMillis)) {
                     return Optional.of(candidate);
@@ -116,62 +92,30 @@ public class ClaimRepository {
     /** Claims a once-per-job step: a new claim, or one whose lease ran out. Empty while another replica holds it. */
     Optional<Claim> claimStep(String jobId, long step, String owner, long now, long leaseMillis) {
         return jdbc.withConnection(c -> {
-            Claim claim = new Claim(jobId, step, null, null, owner, null);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO migration_claims (job_id, batch_no, after_id, "
-                    + "through_id, claimed_by, lease_expires_at, claimed_at) VALUES (?, ?, NULL, NULL, ?, ?, ?) "
-                    + "ON CONFLICT (job_id, batch_no) DO NOTHING")) {
-                ps.setString(1, jobId);
-                ps.setLong(2, step);
-                ps.setString(3, owner);
-                ps.setLong(4, now + leaseMillis);
-                ps.setLong(5, now);
-                if (ps.executeUpdate() == 1) {
-                    return Optional.of(claim);
-                }
-            }
-            return take(c, jobId, step, owner, now, leaseMillis) ? Optional.of(claim) : Optional.<Claim>empty();
+            boolean won = Jdbc.update(c, "INSERT INTO migration_claims (job_id, batch_no, after_id, through_id, "
+                    + "claimed_by, lease_expires_at, claimed_at) VALUES (?, ?, NULL, NULL, ?, ?, ?) "
+                    + "ON CONFLICT (job_id, batch_no) DO NOTHING", jobId, step, owner, now + leaseMillis, now) == 1
+                    || take(c, jobId, step, owner, now, leaseMillis);
+            return won ? Optional.of(new Claim(jobId, step, null, null, owner, null)) : Optional.<Claim>empty();
         });
     }
 
     /** Batches cut and not yet folded into the job, whoever holds them. */
     long openBatches(String jobId) {
-        return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT COUNT(*) FROM migration_claims WHERE job_id = ? AND batch_no >= 0")) {
-                ps.setString(1, jobId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
+        return jdbc.queryOne("SELECT COUNT(*) FROM migration_claims WHERE job_id = ? AND batch_no >= 0",
+                rs -> rs.getLong(1), jobId).orElse(0L);
     }
 
     /** Pushes the lease forward; false when the claim is no longer this replica's. */
     boolean renew(Claim claim, long now, long leaseMillis) {
-        return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE migration_claims SET lease_expires_at = ? "
-                    + "WHERE job_id = ? AND batch_no = ? AND claimed_by = ?")) {
-                ps.setLong(1, now + leaseMillis);
-                ps.setString(2, claim.jobId());
-                ps.setLong(3, claim.batchNo());
-                ps.setString(4, claim.owner());
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return jdbc.update("UPDATE migration_claims SET lease_expires_at = ?" + MINE, now + leaseMillis, claim.jobId(),
+                claim.batchNo(), claim.owner()) == 1;
     }
 
     /** Lets any replica take the claim at once (pause, shutdown, failure): its lease is set in the past. */
     void release(Claim claim) {
-        jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE migration_claims SET lease_expires_at = 0 "
-                    + "WHERE job_id = ? AND batch_no = ? AND claimed_by = ?")) {
-                ps.setString(1, claim.jobId());
-                ps.setLong(2, claim.batchNo());
-                ps.setString(3, claim.owner());
-                return ps.executeUpdate();
-            }
-        });
+        jdbc.update("UPDATE migration_claims SET lease_expires_at = 0" + MINE, claim.jobId(), claim.batchNo(),
+                claim.owner());
     }
 
     /**
@@ -179,12 +123,7 @@ public class ClaimRepository {
      * found is a dead predecessor's and need not wait for its lease.
      */
     int releaseAll() {
-        return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE migration_claims SET lease_expires_at = 0 WHERE lease_expires_at > 0")) {
-                return ps.executeUpdate();
-            }
-        });
+        return jdbc.update("UPDATE migration_claims SET lease_expires_at = 0 WHERE lease_expires_at > 0");
     }
 
     /**
@@ -192,82 +131,42 @@ public class ClaimRepository {
      * (an UPDATE of the claim's row) waits for this commit and then sees its result. On PostgreSQL a shared row lock
      * does that while the images of one batch commit side by side (an UPDATE here made them queue behind each other);
      * SQLite has no row locks, so there the UPDATE takes its one write lock at once. {@code postgres} is
-     * {@link io.zinteract.images.db.Jdbc#postgresql()}, known at start: this runs in every image's transaction.
+     * {@link Jdbc#postgresql()}, known at start: this runs in every image's transaction.
      */
     static void fence(Connection c, Claim claim, boolean postgres) throws SQLException {
-        String where = " WHERE job_id = ? AND batch_no = ? AND claimed_by = ?";
-        try (PreparedStatement ps = c.prepareStatement(postgres
-                ? "SELECT 1 FROM migration_claims" + where + " FOR SHARE"
-                : "UPDATE migration_claims SET claimed_by = claimed_by" + where)) {
-            ps.setString(1, claim.jobId());
-            ps.setLong(2, claim.batchNo());
-            ps.setString(3, claim.owner());
-            boolean held;
-            if (postgres) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    held = rs.next();
-                }
-            } else {
-                held = ps.executeUpdate() == 1;
-            }
-            if (!held) {
-                throw new ClaimLostException(claim);
-            }
+        Object[] mine = { claim.jobId(), claim.batchNo(), claim.owner() };
+        boolean held = postgres
+                ? Jdbc.queryOne(c, "SELECT 1 FROM migration_claims" + MINE + " FOR SHARE", rs -> true, mine).isPresent()
+                : Jdbc.update(c, "UPDATE migration_claims SET claimed_by = claimed_by" + MINE, mine) == 1;
+        if (!held) {
+            throw new ClaimLostException(claim);
         }
     }
 
     static void delete(Connection c, Claim claim) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM migration_claims WHERE job_id = ? AND batch_no = ?")) {
-            ps.setString(1, claim.jobId());
-            ps.setLong(2, claim.batchNo());
-            ps.executeUpdate();
-        }
+        Jdbc.update(c, "DELETE FROM migration_claims WHERE job_id = ? AND batch_no = ?", claim.jobId(), claim.batchNo());
     }
 
     /** The job's cursor after a fold: just before its first unfinished batch, else the frontier. */
     static String cursor(Connection c, String jobId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT after_id FROM migration_claims "
-                + "WHERE job_id = ? AND batch_no >= 0 ORDER BY batch_no LIMIT 1")) {
-            ps.setString(1, jobId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return rs.getString(1);
-                }
-            }
+        List<String> firstOpen = Jdbc.query(c, "SELECT after_id FROM migration_claims WHERE job_id = ? "
+                + "AND batch_no >= 0 ORDER BY batch_no LIMIT 1", rs -> rs.getString(1), jobId);
+        if (!firstOpen.isEmpty()) {
+            return firstOpen.get(0);
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT frontier FROM migration_jobs WHERE id = ?")) {
-            ps.setString(1, jobId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+        List<String> frontier = Jdbc.query(c, "SELECT frontier FROM migration_jobs WHERE id = ?", rs -> rs.getString(1),
+                jobId);
+        return frontier.isEmpty() ? null : frontier.get(0);
     }
 
     private static boolean take(Connection c, String jobId, long batchNo, String owner, long now, long leaseMillis)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE migration_claims SET claimed_by = ?, lease_expires_at = ?, "
-                + "claimed_at = ? WHERE job_id = ? AND batch_no = ? AND lease_expires_at < ?")) {
-            ps.setString(1, owner);
-            ps.setLong(2, now + leaseMillis);
-            ps.setLong(3, now);
-            ps.setString(4, jobId);
-            ps.setLong(5, batchNo);
-            ps.setLong(6, now);
-            return ps.executeUpdate() == 1;
-        }
+        return Jdbc.update(c, "UPDATE migration_claims SET claimed_by = ?, lease_expires_at = ?, claimed_at = ? "
+                + "WHERE job_id = ? AND batch_no = ? AND lease_expires_at < ?", owner, now + leaseMillis, now, jobId,
+                batchNo, now) == 1;
     }
 
-    private static void insert(Connection c, Claim claim, long leaseExpiresAt, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO migration_claims (job_id, batch_no, after_id, "
-                + "through_id, claimed_by, lease_expires_at, claimed_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, claim.jobId());
-            ps.setLong(2, claim.batchNo());
-            ps.setString(3, claim.afterId());
-            ps.setString(4, claim.throughId());
-            ps.setString(5, claim.owner());
-            ps.setLong(6, leaseExpiresAt);
-            ps.setLong(7, now);
-            ps.executeUpdate();
-        }
+    private static String orEmpty(String id) {
+        return id == null ? "" : id;
     }
 }

@@ -1,18 +1,17 @@
 package io.zinteract.images.migration.engine;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.zinteract.images.db.Jdbc;
 import io.zinteract.images.migration.job.Claim;
 import io.zinteract.images.migration.job.ItemResult;
 import io.zinteract.images.migration.job.JobReport;
 import io.zinteract.images.migration.job.JobRow;
-import io.zinteract.images.db.Jdbc;
-import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.zinteract.images.migration.job.JobState;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +32,7 @@ public class JobLedger {
     private final JobRepository jobs;
     private final MigrationConfig config;
 
-    public JobLedger(Jdbc jdbc, JobRepository jobs, MigrationConfig config) {
+    JobLedger(Jdbc jdbc, JobRepository jobs, MigrationConfig config) {
         this.jdbc = jdbc;
         this.jobs = jobs;
         this.config = config;
@@ -65,20 +64,11 @@ public class JobLedger {
                 ClaimRepository.delete(c, claim);
                 cursor = claim.batch() ? ClaimRepository.cursor(c, claim.jobId()) : cursor;
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE migration_jobs SET cursor_id = ?, processed = ?, "
-                    + "succeeded = ?, skipped = ?, failed = ?, bytes = ?, report = ?, updated_at = ? WHERE id = ?")) {
-                int i = 0;
-                ps.setString(++i, cursor == null || cursor.isEmpty() ? null : cursor);
-                ps.setLong(++i, folded.processed());
-                ps.setLong(++i, folded.succeeded());
-                ps.setLong(++i, folded.skipped());
-                ps.setLong(++i, folded.failed());
-                ps.setLong(++i, folded.bytes());
-                ps.setString(++i, jobs.write(folded.report()));
-                ps.setLong(++i, now);
-                ps.setString(++i, claim.jobId());
-                ps.executeUpdate();
-            }
+            Jdbc.update(c, "UPDATE migration_jobs SET cursor_id = ?, processed = ?, succeeded = ?, skipped = ?, "
+                    + "failed = ?, bytes = ?, report = ?, updated_at = ? WHERE id = ?",
+                    cursor == null || cursor.isEmpty() ? null : cursor, folded.processed(), folded.succeeded(),
+                    folded.skipped(), folded.failed(), folded.bytes(), jobs.write(folded.report()), now, claim.jobId());
+            // One statement per result, sent as one JDBC batch: the fold holds the job's lock meanwhile.
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM migration_job_items WHERE job_id = ? AND image_id = ?")) {
                 for (Recorded r : recorded) {
@@ -103,13 +93,8 @@ public class JobLedger {
             lock(c, step.jobId(), now);
             ClaimRepository.fence(c, step, jdbc.postgresql());
             if (find(c, step.jobId()).report().phase == null) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE migration_jobs SET total = ?, report = ? WHERE id = ?")) {
-                    ps.setLong(1, total);
-                    ps.setString(2, jobs.write(report));
-                    ps.setString(3, step.jobId());
-                    ps.executeUpdate();
-                }
+                Jdbc.update(c, "UPDATE migration_jobs SET total = ?, report = ? WHERE id = ?", total, jobs.write(report),
+                        step.jobId());
             }
             ClaimRepository.delete(c, step);
             return null;
@@ -136,23 +121,15 @@ public class JobLedger {
             lock(c, step.jobId(), now);
             ClaimRepository.fence(c, step, jdbc.postgresql());
             writeReport(c, step.jobId(), report);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE migration_jobs SET state = 'completed', error = NULL, "
-                    + "finished_at = ?, active_lock = NULL WHERE id = ? AND state IN ('running', 'waiting-for-storage')")) {
-                ps.setLong(1, now);
-                ps.setString(2, step.jobId());
-                ps.executeUpdate();
-            }
+            Jdbc.update(c, "UPDATE migration_jobs SET state = ?, error = NULL, finished_at = ?, active_lock = NULL "
+                    + "WHERE id = ? AND state IN " + JobRepository.WORKING, JobState.COMPLETED.wire(), now, step.jobId());
             ClaimRepository.delete(c, step);
             return null;
         });
     }
 
     private void writeReport(Connection c, String jobId, JobReport report) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE migration_jobs SET report = ? WHERE id = ?")) {
-            ps.setString(1, jobs.write(report));
-            ps.setString(2, jobId);
-            ps.executeUpdate();
-        }
+        Jdbc.update(c, "UPDATE migration_jobs SET report = ? WHERE id = ?", jobs.write(report), jobId);
     }
 
     /** Ids of the images whose results for the claim's rows are recorded: done, by this replica or a dead one. */
@@ -181,46 +158,24 @@ public class JobLedger {
                     s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                 }
             }
-            Optional<JobRow> row;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRepository.COLUMNS + " FROM migration_jobs WHERE id = ?")) {
-                ps.setString(1, id);
-                row = jobs.rows(ps).stream().findFirst();
-            }
+            Optional<JobRow> row = Jdbc.queryOne(c, JobRepository.BY_ID, jobs::map, id);
             if (row.isEmpty() || !row.get().state().active()) {
                 return row;
             }
-            List<ItemResult> inFlight = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT i.result FROM migration_job_items i "
+            List<ItemResult> inFlight = Jdbc.query(c, "SELECT i.result FROM migration_job_items i "
                     + "JOIN migration_claims c ON c.job_id = i.job_id AND c.batch_no >= 0 "
                     + "AND i.image_id > COALESCE(c.after_id, '') AND i.image_id <= c.through_id "
-                    + "WHERE i.job_id = ? AND c.lease_expires_at >= ?")) {
-                ps.setString(1, id);
-                ps.setLong(2, System.currentTimeMillis());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        inFlight.add(jobs.read(rs.getString(1), ItemResult.class));
-                    }
-                }
-            }
+                    + "WHERE i.job_id = ? AND c.lease_expires_at >= ?",
+                    rs -> jobs.read(rs.getString(1), ItemResult.class), id, System.currentTimeMillis());
             return Optional.of(apply(row.get(), inFlight, config.listedItems()));
         });
     }
 
     /** How the job's folded work was shared between replicas, largest share first. */
     public List<Share> shares(String jobId) {
-        return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT worker_id, processed, succeeded FROM "
-                    + "migration_job_workers WHERE job_id = ? ORDER BY processed DESC, worker_id")) {
-                ps.setString(1, jobId);
-                List<Share> shares = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        shares.add(new Share(rs.getString(1), rs.getLong(2), rs.getLong(3)));
-                    }
-                }
-                return shares;
-            }
-        });
+        return jdbc.query("SELECT worker_id, processed, succeeded FROM migration_job_workers WHERE job_id = ? "
+                + "ORDER BY processed DESC, worker_id", rs -> new Share(rs.getString(1), rs.getLong(2), rs.getLong(3)),
+                jobId);
     }
 
     /** The row with the results added: counters, bytes and report. {@code row.report()} must be the caller's own. */
@@ -258,22 +213,12 @@ public class JobLedger {
 
     /** The results in the claim's range for a batch, or all of the job's for a step. */
     private List<Recorded> recorded(Connection c, Claim claim) throws SQLException {
-        String sql = "SELECT worker_id, result FROM migration_job_items WHERE job_id = ?"
-                + (claim.batch() ? " AND image_id > ? AND image_id <= ?" : "") + " ORDER BY image_id";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, claim.jobId());
-            if (claim.batch()) {
-                ps.setString(2, claim.afterId() == null ? "" : claim.afterId());
-                ps.setString(3, claim.throughId());
-            }
-            List<Recorded> recorded = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    recorded.add(new Recorded(rs.getString(1), jobs.read(rs.getString(2), ItemResult.class)));
-                }
-            }
-            return recorded;
-        }
+        Jdbc.RowMapper<Recorded> mapper = rs -> new Recorded(rs.getString(1), jobs.read(rs.getString(2), ItemResult.class));
+        String sql = "SELECT worker_id, result FROM migration_job_items WHERE job_id = ?";
+        return claim.batch()
+                ? Jdbc.query(c, sql + " AND image_id > ? AND image_id <= ? ORDER BY image_id", mapper, claim.jobId(),
+                        claim.afterId() == null ? "" : claim.afterId(), claim.throughId())
+                : Jdbc.query(c, sql + " ORDER BY image_id", mapper, claim.jobId());
     }
 
     private void addShares(Connection c, String jobId, List<Recorded> recorded, long now) throws SQLException {
@@ -291,6 +236,7 @@ public class JobLedger {
         if (byWorker.isEmpty()) {
             return;
         }
+        // One statement per replica, sent as one JDBC batch.
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO migration_job_workers (job_id, worker_id, processed, "
                 + "succeeded, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (job_id, worker_id) DO UPDATE SET "
                 + "processed = migration_job_workers.processed + excluded.processed, "
@@ -309,23 +255,13 @@ public class JobLedger {
 
     /** Written first in every transaction here: the job's row lock (PostgreSQL), the write lock (SQLite). */
     private static void lock(Connection c, String jobId, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE migration_jobs SET updated_at = ? WHERE id = ?")) {
-            ps.setLong(1, now);
-            ps.setString(2, jobId);
-            if (ps.executeUpdate() != 1) {
-                throw new IllegalStateException("job " + jobId + " is gone");
-            }
+        if (Jdbc.update(c, "UPDATE migration_jobs SET updated_at = ? WHERE id = ?", now, jobId) != 1) {
+            throw new IllegalStateException("job " + jobId + " is gone");
         }
     }
 
     private JobRow find(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRepository.COLUMNS + " FROM migration_jobs WHERE id = ?")) {
-            ps.setString(1, id);
-            List<JobRow> rows = jobs.rows(ps);
-            if (rows.isEmpty()) {
-                throw new IllegalStateException("job " + id + " is gone");
-            }
-            return rows.get(0);
-        }
+        return Jdbc.queryOne(c, JobRepository.BY_ID, jobs::map, id)
+                .orElseThrow(() -> new IllegalStateException("job " + id + " is gone"));
     }
 }

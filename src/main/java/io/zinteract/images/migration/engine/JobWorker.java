@@ -3,6 +3,7 @@ package io.zinteract.images.migration.engine;
 import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.Claim;
 import io.zinteract.images.migration.job.JobAction;
+import io.zinteract.images.migration.job.JobReport;
 import io.zinteract.images.migration.job.JobRow;
 import io.zinteract.images.migration.job.JobState;
 import io.zinteract.images.migration.job.StorageFailures;
@@ -14,7 +15,6 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -24,36 +24,30 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The loop every replica runs for a job it works on: take over a batch whose lease ran out, else cut the next batch
- * after the shared frontier, process it ({@link BatchExecutor}) and fold its results into the job ({@link JobLedger});
- * when no rows are left and no batch is open, the one replica that claims the work after the rows does it and ends the
- * job. Claims are leased ({@link ClaimRepository}) and renewed by {@link ReplicaCoordinator}, so a batch of a replica
- * that died is taken over and its done images are not done again. When the store stops answering the job waits and
- * probes instead of failing images; pause, cancel and shutdown take effect between images.
+ * The loop every replica runs for a job it works on: claim the next batch ({@link Claims}), process it
+ * ({@link BatchExecutor}) and fold its results into the job ({@link JobLedger}); when no rows are left and no batch is
+ * open, the one replica that claims the work after the rows does it and ends the job. When the store stops answering
+ * the job waits and probes instead of failing images; pause, cancel and shutdown take effect between images.
  */
 @ApplicationScoped
 class JobWorker {
 
     private static final Logger LOG = Logger.getLogger(JobWorker.class);
-    static final String ROWS = "rows";
-    static final String AFTER_ROWS = "after-rows";
     private static final Duration PREPARE_POLL = Duration.ofMillis(250);
 
     private final JobRepository jobs;
-    private final ClaimRepository claims;
+    private final Claims claims;
     private final JobLedger ledger;
     private final BatchExecutor batches;
     private final Map<Action, JobAction> actions = new EnumMap<>(Action.class);
     private final R2Storage storage;
     private final MigrationConfig config;
-    private final MigrationMetrics metrics;
     private final String worker;
     private final Event<JobEnded> ended;
     private final Map<String, Consumer<ActiveJob>> released = new ConcurrentHashMap<>();
 
-    JobWorker(JobRepository jobs, ClaimRepository claims, JobLedger ledger, BatchExecutor batches,
-            Instance<JobAction> allActions, R2Storage storage, MigrationConfig config, MigrationMetrics metrics,
-            WorkerId worker, Event<JobEnded> ended) {
+    JobWorker(JobRepository jobs, Claims claims, JobLedger ledger, BatchExecutor batches, Instance<JobAction> allActions,
+            R2Storage storage, MigrationConfig config, WorkerId worker, Event<JobEnded> ended) {
         this.jobs = jobs;
         this.claims = claims;
         this.ledger = ledger;
@@ -61,7 +55,6 @@ class JobWorker {
         allActions.forEach(a -> actions.put(a.action(), a));
         this.storage = storage;
         this.config = config;
-        this.metrics = metrics;
         this.worker = worker.value();
         this.ended = ended;
     }
@@ -82,16 +75,14 @@ class JobWorker {
                     stop(job);
                     return;
                 }
-                Optional<Claim> batch = nextBatch(job, action);
+                Optional<Claim> batch = claims.nextBatch(job, action);
                 if (batch.isPresent()) {
                     if (!work(job, action, batch.get())) {
                         return;
                     }
                     continue;
                 }
-                Optional<Claim> step = claims.openBatches(job.id) == 0
-                        ? claims.claimStep(job.id, Claim.AFTER_ROWS, worker, now(), leaseMillis())
-                        : Optional.empty();
+                Optional<Claim> step = claims.afterRows(job);
                 if (step.isPresent()) {
                     if (afterRows(job, action, step.get())) {
                         end(job, JobState.COMPLETED, null);
@@ -121,11 +112,10 @@ class JobWorker {
             if (row.report().phase != null) {
                 return true;
             }
-            Optional<Claim> step = claims.claimStep(job.id, Claim.PREPARE, worker, now(), leaseMillis());
+            Optional<Claim> step = claims.prepare(job);
             if (step.isPresent()) {
-                job.hold(step.get(), safeUntil());
                 long total = action.prepare(job);
-                job.report().phase = ROWS;
+                job.report().phase = JobReport.Phase.ROWS;
                 job.drop();
                 ledger.prepared(step.get(), total, job.report());
                 continue;
@@ -137,49 +127,13 @@ class JobWorker {
         }
     }
 
-    /** A batch whose lease ran out, else a new one after the frontier; empty once the walk is over. */
-    private Optional<Claim> nextBatch(ActiveJob job, JobAction action) {
-        Optional<Claim> taken = claims.takeExpired(job.id, worker, now(), leaseMillis());
-        if (taken.isPresent()) {
-            if (taken.get().takenFrom() != null) {
-                LOG.infof("Job %s: took over batch %d (ids after %s through %s) from %s, whose lease had expired", job.id,
-                        taken.get().batchNo(), taken.get().afterId(), taken.get().throughId(), taken.get().takenFrom());
-                metrics.takenOver();
-            }
-            return taken;
-        }
-        int batchSize = job.options.batchSize();
-        for (int tries = 0; tries < 1000; tries++) {
-            ClaimRepository.Frontier seen = claims.frontier(job.id);
-            if (seen.rowsDone()) {
-                return Optional.empty();
-            }
-            int size = batchSize;
-            if (job.options.limit() != null) {
-                size = (int) Math.min(size, Math.max(0, job.options.limit() - seen.carved()));
-            }
-            List<WorkRow> page = size == 0 ? List.of() : action.page(job, seen.frontier(), null, size);
-            if (page.isEmpty()) {
-                claims.seal(job.id, seen);
-                continue;
-            }
-            Optional<Claim> carved = claims.carve(job.id, worker, seen, page.size(), page.get(page.size() - 1).id(),
-                    now(), leaseMillis());
-            if (carved.isPresent()) {
-                return carved;
-            }
-        }
-        throw new IllegalStateException("no batch could be claimed in 1000 tries");
-    }
-
     /** Processes a claimed batch until every row is done; false when the job stopped. */
     private boolean work(ActiveJob job, JobAction action, Claim claim) {
-        job.hold(claim, safeUntil());
         Set<String> done = ConcurrentHashMap.newKeySet();
         done.addAll(ledger.doneIds(claim));
         int timeouts = 0;
         while (true) {
-            List<WorkRow> rows = rows(job, action, claim);
+            List<WorkRow> rows = BatchExecutor.rows(job, action, claim);
             boolean timedOut = !batches.run(job, action, rows, done, claim.batchNo());
             if (job.control() == ActiveJob.Control.HALT) {
                 stop(job);
@@ -192,12 +146,13 @@ class JobWorker {
                 try {
                     ledger.fold(claim, true);
                 } catch (ClaimLostException e) {
-                    return abandon(job, claim);
+                    claims.abandon(job, claim);
                 }
                 return true;
             }
             if (job.claimLost()) {
-                return abandon(job, claim);
+                claims.abandon(job, claim);
+                return true;
             }
             if (job.control() != ActiveJob.Control.NONE) {
                 stop(job);
@@ -213,37 +168,8 @@ class JobWorker {
         }
     }
 
-    /** The claim is not surely ours any more: leave the batch to whoever holds it now and go on with the next. */
-    private boolean abandon(ActiveJob job, Claim claim) {
-        LOG.warnf("Job %s: batch %d is no longer this replica's (lease lost); leaving it to its new holder", job.id,
-                claim.batchNo());
-        job.drop();
-        try {
-            claims.release(claim);
-        } catch (RuntimeException e) {
-            LOG.debugf("Job %s: could not release batch %d: %s", job.id, claim.batchNo(), e.getMessage());
-        }
-        return true;
-    }
-
-    /** The batch's rows as they are now, read by its bounds a page at a time. */
-    private static List<WorkRow> rows(ActiveJob job, JobAction action, Claim claim) {
-        int size = Math.max(1, job.options.batchSize());
-        List<WorkRow> rows = new ArrayList<>();
-        String after = claim.afterId();
-        while (true) {
-            List<WorkRow> page = action.page(job, after, claim.throughId(), size);
-            rows.addAll(page);
-            if (page.size() < size) {
-                return rows;
-            }
-            after = page.get(page.size() - 1).id();
-        }
-    }
-
     /** The work after the rows, by the one replica that claimed it; true when the job completed. */
     private boolean afterRows(ActiveJob job, JobAction action, Claim step) {
-        job.hold(step, safeUntil());
         JobRow row = jobs.find(job.id).orElseThrow();
         if (!row.state().active() || row.state() == JobState.PAUSED) {
             // Ended or paused between our last look and the claim: nothing left to do here.
@@ -253,7 +179,7 @@ class JobWorker {
         // Results outside every batch's bounds: only a job started by an earlier version can have them.
         ledger.fold(step, false);
         job.stored(jobs.find(job.id).orElseThrow());
-        job.report().phase = AFTER_ROWS;
+        job.report().phase = JobReport.Phase.AFTER_ROWS;
         ledger.saveReport(step, job.report());
         while (true) {
             if (job.control() != ActiveJob.Control.NONE) {
@@ -322,7 +248,7 @@ class JobWorker {
     /** Acts on the control that stopped the job. */
     private void stop(ActiveJob job) {
         ActiveJob.Control control = job.control();
-        letGo(job, control != ActiveJob.Control.HALT);
+        claims.letGo(job, control != ActiveJob.Control.HALT);
         switch (control) {
             case PAUSE -> {
                 jobs.transition(job.id, JobState.PAUSED, null, now());
@@ -335,29 +261,8 @@ class JobWorker {
         }
     }
 
-    /**
-     * Gives up the claim held, if any: with {@code fold}, what it finished is added to the job first, so the counters
-     * are exact while the job is paused, cancelled or failed. A halt folds nothing, as a crash would not.
-     */
-    private void letGo(ActiveJob job, boolean fold) {
-        Claim claim = job.claim();
-        if (claim == null) {
-            return;
-        }
-        try {
-            if (fold) {
-                ledger.fold(claim, false);
-            }
-            claims.release(claim);
-        } catch (RuntimeException e) {
-            LOG.warnf("Job %s: could not hand batch %d back (%s); its lease will run out", job.id, claim.batchNo(),
-                    e.getMessage());
-        }
-        job.drop();
-    }
-
     private void end(ActiveJob job, JobState state, String error) {
-        letGo(job, true);
+        claims.letGo(job, true);
         try {
             jobs.transition(job.id, state, error, now());
         } catch (RuntimeException e) {
@@ -371,7 +276,7 @@ class JobWorker {
 
     /** Stops working on a job that someone else paused or ended; writes nothing about it. */
     private void leave(ActiveJob job, JobState stored) {
-        letGo(job, true);
+        claims.letGo(job, true);
         job.state(stored);
         LOG.infof("Job %s (%s) is %s; %s stops working on it", job.id, job.action.wire(), stored.wire(), worker);
         release(job, stored);
@@ -383,15 +288,6 @@ class JobWorker {
             callback.accept(job);
         }
         job.ended.complete(state);
-    }
-
-    private long leaseMillis() {
-        return config.lease().toMillis();
-    }
-
-    /** Until when a claim taken now is surely ours: a lease, less one heartbeat of margin for a late renewal. */
-    private long safeUntil() {
-        return now() + config.lease().toMillis() - config.heartbeat().toMillis();
     }
 
     private static long now() {

@@ -1,6 +1,5 @@
 package io.zinteract.images.migration.engine;
 
-import io.zinteract.images.migration.job.Claim;
 import io.zinteract.images.migration.job.JobState;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,12 +21,12 @@ public class ReplicaCoordinator {
     private static final Logger LOG = Logger.getLogger(ReplicaCoordinator.class);
 
     private final JobRunner runner;
-    private final ClaimRepository claims;
+    private final Claims claims;
     private final JobRepository jobs;
     private final MigrationConfig config;
     private ScheduledExecutorService timer;
 
-    public ReplicaCoordinator(JobRunner runner, ClaimRepository claims, JobRepository jobs, MigrationConfig config) {
+    public ReplicaCoordinator(JobRunner runner, Claims claims, JobRepository jobs, MigrationConfig config) {
         this.runner = runner;
         this.claims = claims;
         this.jobs = jobs;
@@ -61,17 +60,7 @@ public class ReplicaCoordinator {
     void heartbeat() {
         for (ActiveJob job : runner.activeJobs()) {
             try {
-                Claim claim = job.claim();
-                if (claim != null) {
-                    long now = System.currentTimeMillis();
-                    if (claims.renew(claim, now, config.lease().toMillis())) {
-                        job.renewed(claim, now + config.lease().toMillis() - config.heartbeat().toMillis());
-                    } else if (job.claim() == claim) {
-                        // Still held here, yet no longer ours. (A claim folded and deleted meanwhile is not a loss.)
-                        LOG.warnf("Job %s: batch %d was taken over by another replica", job.id, claim.batchNo());
-                        job.lost(claim);
-                    }
-                }
+                claims.renew(job);
                 JobState stored = jobs.state(job.id).orElse(JobState.CANCELLED);
                 if (!stored.active() || (stored == JobState.PAUSED && job.state() != JobState.PAUSED)) {
                     job.request(ActiveJob.Control.LEAVE);

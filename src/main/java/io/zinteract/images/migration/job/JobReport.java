@@ -1,6 +1,7 @@
 package io.zinteract.images.migration.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.math.BigDecimal;
@@ -18,8 +19,8 @@ public class JobReport {
 
     /** Counts of the rows around the job's scope, taken at start: what is already in R2, external, empty. */
     public Map<String, Long> scope;
-    /** {@code rows} while the job walks the table, {@code orphans} while validate lists the bucket. */
-    public String phase;
+    /** Where the job stands once prepared: walking the rows, or doing the work after them. */
+    public Phase phase;
     /** Rows looked at, sampled or not (validate's sampling counts on it). */
     public Long scanned;
     public Long sampleStride;
@@ -65,6 +66,23 @@ public class JobReport {
     // backup
     public String backupPath;
     public Long backupBytes;
+
+    /** The steps of a job after it is prepared, stored by name ({@code rows}, {@code after-rows}). */
+    public enum Phase {
+        ROWS("rows"),
+        AFTER_ROWS("after-rows");
+
+        private final String wire;
+
+        Phase(String wire) {
+            this.wire = wire;
+        }
+
+        @JsonValue
+        public String wire() {
+            return wire;
+        }
+    }
 
     /** Folds one image's result into the report; the counters live in the job's row. */
     public void apply(Action action, boolean dryRun, ItemResult r, int bound) {
