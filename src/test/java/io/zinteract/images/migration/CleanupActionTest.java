@@ -47,12 +47,10 @@ class CleanupActionTest {
 
     @BeforeEach
     void empty() throws SQLException {
-        breakers.resetAll();
-        LegacyRows.clear(db);
+        MigrationApi.freshStart(breakers, db);
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("DELETE FROM pending_uploads");
         }
-        MigrationApi.emptyBucket();
     }
 
     static void plant(BucketClient bucket, String key, Instant modified) throws Exception {

@@ -48,9 +48,7 @@ class KeyCollisionTest {
 
     @BeforeEach
     void empty() throws SQLException {
-        breakers.resetAll();
-        LegacyRows.clear(db);
-        MigrationApi.emptyBucket();
+        MigrationApi.freshStart(breakers, db);
     }
 
     void insert(String id, String persona, byte[] bytes, String r2Key) throws SQLException {

@@ -64,9 +64,7 @@ class MigrationApiTest {
         if (!S3ProxyResource.current().running()) {
             S3ProxyResource.current().start();
         }
-        breakers.resetAll();
-        LegacyRows.clear(db);
-        MigrationApi.emptyBucket();
+        MigrationApi.freshStart(breakers, db);
         rows = new LegacyRows(db).png(6, "image/png").jpeg(4, "image/jpeg", true).corrupt(2).external(3).none(1);
     }
 

@@ -54,16 +54,14 @@ class MigrationFaultInjectionTest {
     @BeforeEach
     void seed() throws Exception {
         faults().restore();
-        breakers.resetAll();
-        LegacyRows.clear(db);
-        emptyBucket();
+        MigrationApi.freshStart(breakers, db);
         rows = new LegacyRows(db).png(20, "image/png").jpeg(20, "image/jpeg", false).webp(20).corrupt(CORRUPT);
     }
 
     @AfterEach
     void restore() {
         faults().restore();
-        runner.activeJobs().forEach(job -> post("{\"action\": \"cancel\", \"jobId\": \"" + job.id + "\"}"));
+        MigrationApi.cancelRunning(runner);
     }
 
     @Test
@@ -132,11 +130,6 @@ class MigrationFaultInjectionTest {
                 assertArrayEquals(v.bytes(), bucket.get(v.key()).asByteArray(), v.id());
             }
         }
-    }
-
-    private static void emptyBucket() {
-        // Straight to S3Proxy, not through the faults.
-        MigrationApi.emptyBucket();
     }
 
     private static FaultProxy faults() {

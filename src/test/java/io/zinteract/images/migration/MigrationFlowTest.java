@@ -69,9 +69,7 @@ class MigrationFlowTest {
 
     @BeforeAll
     void seed() throws Exception {
-        breakers.resetAll();
-        LegacyRows.clear(db);
-        MigrationApi.emptyBucket();
+        MigrationApi.freshStart(breakers, db);
         rows = new LegacyRows(db).png(90, "image/png").jpeg(40, "image/jpeg", false).webp(30)
                 .png(10, "image/jpeg").jpeg(10, "image/png", false).dataUrls(10).jpeg(25, "image/jpeg", true)
                 .corrupt(CORRUPT).external(50).none(20);

@@ -51,9 +51,7 @@ class MigrationResilienceTest {
 
     @BeforeEach
     void seed() throws Exception {
-        breakers.resetAll();
-        LegacyRows.clear(db);
-        MigrationApi.emptyBucket();
+        MigrationApi.freshStart(breakers, db);
         rows = new LegacyRows(db).png(40, "image/png").jpeg(30, "image/jpeg", false).webp(30).corrupt(CORRUPT);
     }
 
@@ -63,7 +61,7 @@ class MigrationResilienceTest {
         if (!proxy.running()) {
             proxy.start();
         }
-        runner.activeJobs().forEach(job -> post("{\"action\": \"cancel\", \"jobId\": \"" + job.id + "\"}"));
+        MigrationApi.cancelRunning(runner);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.zinteract.images.migration.action;
 
-import io.zinteract.images.migration.engine.JobRepository;
 import io.zinteract.images.migration.engine.MigrationConfig;
 import io.zinteract.images.migration.engine.MigrationMetrics;
 import io.zinteract.images.migration.job.Action;
@@ -13,13 +12,8 @@ import io.zinteract.images.migration.job.WorkRow;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 
-import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.db.Blocking;
-import io.zinteract.images.db.Jdbc;
-import io.zinteract.images.image.ImageBytes;
-import io.zinteract.images.image.ImageDefect;
-import io.zinteract.images.image.ImageStructure;
-import io.zinteract.images.image.ImageType;
+import io.zinteract.images.migration.action.Candidates.Candidate;
 import io.zinteract.images.storage.NewObjects;
 import io.zinteract.images.storage.ObjectHead;
 import io.zinteract.images.storage.ObjectKeyConflictException;
@@ -27,8 +21,6 @@ import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.PutObject;
 import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.R2Urls;
-import io.zinteract.images.storage.StorageClassPolicy;
-import io.zinteract.images.storage.StorageException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -58,31 +50,24 @@ public class MigrateAction implements JobAction {
     private static final BigDecimal GB = BigDecimal.valueOf(1_000_000_000L);
 
     private final MigrationRepository images;
-    private final JobRepository jobs;
-    private final Jdbc jdbc;
+    private final ImageRows rows;
+    private final Candidates candidates;
     private final R2Storage storage;
     private final R2Urls urls;
-    private final ObjectKeys keys;
-    private final ServiceConfig service;
     private final MigrationConfig config;
     private final MigrationMetrics metrics;
-    private final StorageClassPolicy classes;
     private final NewObjects newObjects;
 
-    public MigrateAction(MigrationRepository images, JobRepository jobs, Jdbc jdbc, R2Storage storage, R2Urls urls,
-            ObjectKeys keys, ServiceConfig service, MigrationConfig config, MigrationMetrics metrics,
-            StorageClassPolicy classes, NewObjects newObjects) {
-        this.newObjects = newObjects;
+    MigrateAction(MigrationRepository images, ImageRows rows, Candidates candidates, R2Storage storage, R2Urls urls,
+            MigrationConfig config, MigrationMetrics metrics, NewObjects newObjects) {
         this.images = images;
-        this.jobs = jobs;
-        this.jdbc = jdbc;
+        this.rows = rows;
+        this.candidates = candidates;
         this.storage = storage;
         this.urls = urls;
-        this.keys = keys;
-        this.service = service;
         this.config = config;
         this.metrics = metrics;
-        this.classes = classes;
+        this.newObjects = newObjects;
     }
 
     @Override
@@ -103,12 +88,12 @@ public class MigrateAction implements JobAction {
 
     @Override
     public List<WorkRow> page(JobContext job, String afterId, String throughId, int size) {
-        return images.page(MigrationRepository.PENDING, List.of(), job.options().imageIds(), afterId, throughId, size);
+        return rows.page(job, MigrationRepository.PENDING, List.of(), afterId, throughId, size);
     }
 
     @Override
     public Uni<Processed> process(JobContext job, WorkRow row, long ordinal) {
-        return Blocking.call(() -> read(row)).chain(candidate -> {
+        return Blocking.call(() -> candidates.read(row)).chain(candidate -> {
             if (candidate.skip() != null) {
                 return Processed.uncommitted(ItemResult.skipped(row.id(), "changed", candidate.skip()));
             }
@@ -120,10 +105,10 @@ public class MigrateAction implements JobAction {
             }
             if (job.options().dry()) {
                 long reclaim = job.options().retain() ? 0 : candidate.base64().length();
-                return newObjects.conflictAt(candidate.key(), identity(candidate)).map(conflict -> new Processed(
+                return newObjects.conflictAt(candidate.key(), Candidates.identity(candidate)).map(conflict -> new Processed(
                         conflict != null ? ItemResult.failed(row.id(), 0, conflict, ItemResult.CONFLICT, candidate.key())
                                 : ItemResult.succeeded(row.id(), candidate.bytes().length, reclaim, 0, null,
-                                        candidate.key(), candidate.note()).withSuspicious(suspicion(candidate)), false));
+                                        candidate.key(), candidate.note()).withSuspicious(candidates.suspicion(candidate)), false));
             }
             Timer.Sample sample = Timer.start();
             return uploadVerified(job, candidate)
@@ -151,76 +136,6 @@ public class MigrateAction implements JobAction {
                 .setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
     }
 
-    /** An image read and checked; exactly one of skip, invalid (a key conflict among them) or the payload is set. */
-    record Candidate(String id, String skip, String invalid, String base64, byte[] bytes, ImageType type, String key,
-            String sha256, byte[] md5, String note, String storageClass, boolean conflict) {
-        Candidate(String id, String skip, String invalid, String base64, byte[] bytes, ImageType type, String key,
-                String sha256, byte[] md5, String note, String storageClass) {
-            this(id, skip, invalid, base64, bytes, type, key, sha256, md5, note, storageClass, false);
-        }
-    }
-
-    private static NewObjects.Identity identity(Candidate c) {
-        return new NewObjects.Identity(c.id(), c.bytes().length, c.sha256(), HexFormat.of().formatHex(c.md5()));
-    }
-
-    private Candidate read(WorkRow row) {
-        Optional<MigrationRepository.StoredData> stored = images.imageData(row.id());
-        if (stored.isEmpty()) {
-            return new Candidate(row.id(), "the row was deleted meanwhile", null, null, null, null, null, null, null, null, null);
-        }
-        String base64 = stored.get().imageData();
-        if (stored.get().r2Key() != null || base64 == null || base64.isEmpty()) {
-            return new Candidate(row.id(), "the row was migrated or emptied meanwhile", null, null, null, null, null, null, null, null, null);
-        }
-        Optional<byte[]> decoded = ImageBytes.decodeBase64(base64);
-        if (decoded.isEmpty()) {
-            return invalid(row, "image_data is not valid base64");
-        }
-        byte[] bytes = decoded.get();
-        if (bytes.length == 0) {
-            return invalid(row, "image_data decodes to no bytes");
-        }
-        if (bytes.length > service.maxImageBytes()) {
-            return invalid(row, "the image is " + bytes.length + " bytes, over MAX_IMAGE_BYTES (" + service.maxImageBytes() + ")");
-        }
-        Optional<ImageType> sniffed = ImageType.sniff(bytes);
-        if (sniffed.isEmpty()) {
-            return invalid(row, "image_data is not a JPEG, PNG, WebP, GIF or AVIF image");
-        }
-        ImageType type = sniffed.get();
-        String note = null;
-        if (row.imageMimeType() != null && ImageType.fromMimeType(row.imageMimeType()).orElse(null) != type) {
-            note = "image_mime_type says " + row.imageMimeType() + "; the content is " + type.mimeType();
-        }
-        String key = keys.forImage(row.personaId(), row.id(), type.extension());
-        Optional<String> owner = images.keyOwner(key, row.id());
-        if (owner.isPresent()) {
-            return new Candidate(row.id(), null, ObjectKeyConflictException.PREFIX + "object key " + key
-                    + " is already the key of image " + owner.get() + "; base64 kept", null, null, null, key, null,
-                    null, null, null, true);
-        }
-        return new Candidate(row.id(), null, null, base64, bytes, type, key, ImageBytes.sha256Hex(bytes), ImageBytes.md5(bytes), note,
-                classes.storageClassFor(row.createdAt() == null ? 0 : row.createdAt()));
-    }
-
-    /**
-     * Why a legacy image would be refused as a new upload, or null. It is migrated all the same (refusing it would
-     * block or lose data that is served today); the report lists it under {@code suspicious}.
-     */
-    private String suspicion(Candidate c) {
-        try {
-            ImageStructure.check(c.type(), c.bytes(), service.maxImagePixels());
-            return null;
-        } catch (ImageDefect defect) {
-            return defect.reason();
-        }
-    }
-
-    private static Candidate invalid(WorkRow row, String reason) {
-        return new Candidate(row.id(), null, reason, null, null, null, null, null, null, null, null);
-    }
-
     record Verified(String etag, String problem, int attempts, boolean conflict) {
         Verified(String etag, String problem, int attempts) {
             this(etag, problem, attempts, false);
@@ -239,14 +154,13 @@ public class MigrateAction implements JobAction {
         PutObject object = new PutObject(c.key(), c.bytes(), c.type().mimeType(), md5Base64,
                 Map.of(NewObjects.IMAGE_ID, ObjectKeys.metadataValue(c.id()), NewObjects.SHA256, c.sha256()),
                 c.storageClass());
-        Uni<String> put = newObjects.put(object, identity(c));
+        Uni<String> put = newObjects.put(object, Candidates.identity(c));
         Uni<String> checked = job.options().verifyByPutEtag() && storage.etagIsMd5()
                 ? put.map(etag -> etagProblem(etag, md5Hex))
                 : put.chain(() -> storage.head(c.key()))
                         .map(head -> problem(head, c.bytes().length, storage.etagIsMd5() ? md5Hex : null));
         return checked
-                .onFailure(e -> e instanceof StorageException s && !s.transientFailure() && !StorageFailures.fatal(e)
-                        && !(e instanceof ObjectKeyConflictException))
+                .onFailure(e -> StorageFailures.ofImage(e) && !(e instanceof ObjectKeyConflictException))
                 .recoverWithItem(e -> StorageFailures.message(e))
                 .chain(problem -> {
                     if (problem == null) {
@@ -285,18 +199,15 @@ public class MigrateAction implements JobAction {
     private Uni<Processed> commit(JobContext job, Candidate c, Verified verified) {
         String id = c.id();
         boolean retain = job.options().retain();
-        return Blocking.call(() -> jdbc.inTransaction(tx -> {
-            long now = System.currentTimeMillis();
+        return rows.commit(job, (tx, now) -> {
             MigrationRepository.Migrated m = new MigrationRepository.Migrated(id, c.base64(), c.key(), verified.etag(),
                     c.sha256(), c.bytes().length, c.type().mimeType(), c.storageClass(), urls.publicUrl(c.key()).orElse(null), retain,
                     Instant.ofEpochMilli(now).getEpochSecond());
-            ItemResult result = images.completeMigration(tx, m)
+            return images.completeMigration(tx, m)
                     ? ItemResult.succeeded(id, c.bytes().length, retain ? 0 : c.base64().length(), verified.attempts(),
-                            retain ? "retained" : null, c.key(), c.note()).withSuspicious(suspicion(c))
+                            retain ? "retained" : null, c.key(), c.note()).withSuspicious(candidates.suspicion(c))
                     : ItemResult.skipped(id, "changed", "the row changed while its object was uploaded; left as it is");
-            jobs.recordItem(tx, job, result, now);
-            return result;
-        })).call(result -> result.outcome() == ItemResult.Outcome.SKIPPED ? dropOrphan(id, c.key())
+        }).call(result -> result.outcome() == ItemResult.Outcome.SKIPPED ? dropOrphan(id, c.key())
                 : Uni.createFrom().voidItem())
                 .map(result -> new Processed(result, true));
     }
@@ -311,10 +222,9 @@ public class MigrateAction implements JobAction {
     }
 
     private Uni<Processed> commitFailure(JobContext job, ItemResult failed) {
-        return Blocking.call(() -> jdbc.inTransaction(tx -> {
+        return rows.commit(job, (tx, now) -> {
             images.markFailed(tx, failed.imageId());
-            jobs.recordItem(tx, job, failed, System.currentTimeMillis());
-            return new Processed(failed, true);
-        }));
+            return failed;
+        }).map(result -> new Processed(result, true));
     }
 }

@@ -1,6 +1,5 @@
 package io.zinteract.images.migration.action;
 
-import io.zinteract.images.migration.engine.JobRepository;
 import io.zinteract.images.migration.engine.MigrationConfig;
 import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.ItemResult;
@@ -11,10 +10,8 @@ import io.zinteract.images.migration.job.WorkRow;
 import io.smallrye.mutiny.Uni;
 
 import io.zinteract.images.db.Blocking;
-import io.zinteract.images.db.Jdbc;
 import io.zinteract.images.image.ImageBytes;
 import io.zinteract.images.storage.R2Storage;
-import io.zinteract.images.storage.StorageException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -33,16 +30,13 @@ public class PurgeAction implements JobAction {
             + "AND migration_status = 'completed' AND migrated_at IS NOT NULL AND migrated_at <= ?";
 
     private final MigrationRepository images;
-    private final JobRepository jobs;
-    private final Jdbc jdbc;
+    private final ImageRows rows;
     private final R2Storage storage;
     private final MigrationConfig config;
 
-    public PurgeAction(MigrationRepository images, JobRepository jobs, Jdbc jdbc, R2Storage storage,
-            MigrationConfig config) {
+    PurgeAction(MigrationRepository images, ImageRows rows, R2Storage storage, MigrationConfig config) {
         this.images = images;
-        this.jobs = jobs;
-        this.jdbc = jdbc;
+        this.rows = rows;
         this.storage = storage;
         this.config = config;
     }
@@ -58,13 +52,12 @@ public class PurgeAction implements JobAction {
         // Fixed once, so a job resumed days later clears the same rows it counted.
         long cutoff = Instant.now().getEpochSecond() - days * 86_400L;
         job.report().cutoff = cutoff;
-        job.report().scope().putAll(images.scope(job.options().imageIds()));
-        return images.count(CONDITION, List.of(cutoff), job.options().imageIds());
+        return rows.prepare(job, CONDITION, List.of(cutoff));
     }
 
     @Override
     public List<WorkRow> page(JobContext job, String afterId, String throughId, int size) {
-        return images.page(CONDITION, List.of(job.report().cutoff), job.options().imageIds(), afterId, throughId, size);
+        return rows.page(job, CONDITION, List.of(job.report().cutoff), afterId, throughId, size);
     }
 
     @Override
@@ -92,7 +85,7 @@ public class PurgeAction implements JobAction {
                 }
                 return commit(job, row, base64.get(), attempt);
             });
-        }).onFailure(e -> e instanceof StorageException s && !s.transientFailure() && !StorageFailures.fatal(e))
+        }).onFailure(StorageFailures::ofImage)
                 .recoverWithItem(e -> new Processed(ItemResult.failed(row.id(), attempt, StorageFailures.message(e)), false));
     }
 
@@ -108,14 +101,11 @@ public class PurgeAction implements JobAction {
     }
 
     private Uni<Processed> commit(JobContext job, WorkRow row, String base64, int attempt) {
-        return Blocking.call(() -> jdbc.inTransaction(tx -> {
-            long now = System.currentTimeMillis();
-            long reclaimed = base64.length();
-            ItemResult result = images.purge(tx, row.id(), row.r2Key(), base64, Instant.ofEpochMilli(now).getEpochSecond())
-                    ? ItemResult.succeeded(row.id(), reclaimed, reclaimed, attempt, null, row.r2Key(), null)
-                    : ItemResult.skipped(row.id(), "changed", "the row changed meanwhile");
-            jobs.recordItem(tx, job, result, now);
-            return new Processed(result, true);
-        }));
+        long reclaimed = base64.length();
+        return rows.commit(job, (tx, now) -> images.purge(tx, row.id(), row.r2Key(), base64,
+                Instant.ofEpochMilli(now).getEpochSecond())
+                        ? ItemResult.succeeded(row.id(), reclaimed, reclaimed, attempt, null, row.r2Key(), null)
+                        : ItemResult.skipped(row.id(), "changed", "the row changed meanwhile"))
+                .map(result -> new Processed(result, true));
     }
 }

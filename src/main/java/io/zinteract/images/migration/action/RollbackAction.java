@@ -1,6 +1,5 @@
 package io.zinteract.images.migration.action;
 
-import io.zinteract.images.migration.engine.JobRepository;
 import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.ItemResult;
 import io.zinteract.images.migration.job.JobAction;
@@ -9,11 +8,9 @@ import io.zinteract.images.migration.job.StorageFailures;
 import io.zinteract.images.migration.job.WorkRow;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.db.Blocking;
-import io.zinteract.images.db.Jdbc;
 import io.zinteract.images.image.ImageBytes;
 import io.zinteract.images.image.ImageType;
 import io.zinteract.images.storage.R2Storage;
-import io.zinteract.images.storage.StorageException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -32,14 +29,12 @@ public class RollbackAction implements JobAction {
     private static final Logger LOG = Logger.getLogger(RollbackAction.class);
 
     private final MigrationRepository images;
-    private final JobRepository jobs;
-    private final Jdbc jdbc;
+    private final ImageRows rows;
     private final R2Storage storage;
 
-    public RollbackAction(MigrationRepository images, JobRepository jobs, Jdbc jdbc, R2Storage storage) {
+    RollbackAction(MigrationRepository images, ImageRows rows, R2Storage storage) {
         this.images = images;
-        this.jobs = jobs;
-        this.jdbc = jdbc;
+        this.rows = rows;
         this.storage = storage;
     }
 
@@ -50,13 +45,12 @@ public class RollbackAction implements JobAction {
 
     @Override
     public long prepare(JobContext job) {
-        job.report().scope().putAll(images.scope(job.options().imageIds()));
-        return images.count(MigrationRepository.IN_R2, job.options().imageIds());
+        return rows.prepare(job, MigrationRepository.IN_R2, List.of());
     }
 
     @Override
     public List<WorkRow> page(JobContext job, String afterId, String throughId, int size) {
-        return images.page(MigrationRepository.IN_R2, List.of(), job.options().imageIds(), afterId, throughId, size);
+        return rows.page(job, MigrationRepository.IN_R2, List.of(), afterId, throughId, size);
     }
 
     @Override
@@ -85,7 +79,7 @@ public class RollbackAction implements JobAction {
                 }
                 return commit(job, row, ImageBytes.encodeBase64(bytes), bytes, null, attempt);
             });
-        }).onFailure(e -> e instanceof StorageException s && !s.transientFailure() && !StorageFailures.fatal(e))
+        }).onFailure(StorageFailures::ofImage)
                 .recoverWithItem(e -> new Processed(ItemResult.failed(row.id(), attempt, StorageFailures.message(e)), false));
     }
 
@@ -103,16 +97,12 @@ public class RollbackAction implements JobAction {
     private Uni<Processed> commit(JobContext job, WorkRow row, String base64, byte[] bytes, String kind, int attempt) {
         String mime = ImageType.sniff(bytes).map(ImageType::mimeType)
                 .orElse(row.contentType() != null ? row.contentType() : row.imageMimeType());
-        return Blocking.call(() -> jdbc.inTransaction(tx -> {
-            long now = System.currentTimeMillis();
-            boolean changed = images.rollback(tx, row.id(), row.r2Key(), base64, mime, Instant.ofEpochMilli(now).getEpochSecond());
-            ItemResult result = changed
-                    ? ItemResult.succeeded(row.id(), bytes.length, 0, attempt, kind, row.r2Key(), null)
-                    : ItemResult.skipped(row.id(), "changed", "the row no longer points at " + row.r2Key());
-            jobs.recordItem(tx, job, result, now);
-            return result;
-        })).chain(result -> result.outcome() == ItemResult.Outcome.SUCCEEDED && job.options().deleteObjects()
-                ? deleteObject(result).call(noted -> Blocking.run(() -> jobs.updateItem(job, noted)))
+        return rows.commit(job, (tx, now) -> images.rollback(tx, row.id(), row.r2Key(), base64, mime,
+                Instant.ofEpochMilli(now).getEpochSecond())
+                        ? ItemResult.succeeded(row.id(), bytes.length, 0, attempt, kind, row.r2Key(), null)
+                        : ItemResult.skipped(row.id(), "changed", "the row no longer points at " + row.r2Key()))
+                .chain(result -> result.outcome() == ItemResult.Outcome.SUCCEEDED && job.options().deleteObjects()
+                ? deleteObject(result).call(noted -> Blocking.run(() -> rows.update(job, noted)))
                 : Uni.createFrom().item(result))
                 .map(result -> new Processed(result, true));
     }

@@ -35,11 +35,13 @@ public class ValidateAction implements JobAction {
     static final int LIST_PAGE = 1000;
 
     private final MigrationRepository images;
+    private final ImageRows rows;
     private final R2Storage storage;
     private final ObjectKeys keys;
 
-    public ValidateAction(MigrationRepository images, R2Storage storage, ObjectKeys keys) {
+    ValidateAction(MigrationRepository images, ImageRows rows, R2Storage storage, ObjectKeys keys) {
         this.images = images;
+        this.rows = rows;
         this.storage = storage;
         this.keys = keys;
     }
@@ -52,8 +54,7 @@ public class ValidateAction implements JobAction {
     @Override
     public long prepare(JobContext job) {
         JobReport report = job.report();
-        report.scope().putAll(images.scope(job.options().imageIds()));
-        long migrated = images.count(MigrationRepository.IN_R2, job.options().imageIds());
+        long migrated = rows.prepare(job, MigrationRepository.IN_R2, List.of());
         Integer sample = job.options().sampleSize();
         if (sample != null && sample < migrated) {
             // Ids are random UUIDs, so every stride-th row in id order is a random sample; the offset varies it per run.
@@ -69,7 +70,7 @@ public class ValidateAction implements JobAction {
 
     @Override
     public List<WorkRow> page(JobContext job, String afterId, String throughId, int size) {
-        return images.page(MigrationRepository.IN_R2, List.of(), job.options().imageIds(), afterId, throughId, size);
+        return rows.page(job, MigrationRepository.IN_R2, List.of(), afterId, throughId, size);
     }
 
     @Override
@@ -95,7 +96,7 @@ public class ValidateAction implements JobAction {
             }
             return storage.getBytes(row.r2Key()).map(bytes -> integrity(row, bytes, attempt));
         });
-        return check.onFailure(e -> e instanceof StorageException s && !s.transientFailure() && !StorageFailures.fatal(e))
+        return check.onFailure(StorageFailures::ofImage)
                 .recoverWithItem(e -> ItemResult.failed(row.id(), attempt, StorageFailures.message(e)))
                 .map(result -> new Processed(result, false));
     }

@@ -34,6 +34,14 @@ public final class StorageFailures {
                 || (t instanceof StorageException storage && (storage.status() == 401 || storage.status() == 403));
     }
 
+    /**
+     * True for a failure of this one image that the store answered for good (a 4xx other than credentials on its
+     * object): the image is reported failed and the job goes on.
+     */
+    public static boolean ofImage(Throwable failure) {
+        return failure instanceof StorageException storage && !storage.transientFailure() && !fatal(failure);
+    }
+
     public static String message(Throwable failure) {
         Throwable t = unwrap(failure);
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
