@@ -1,12 +1,12 @@
 package io.zinteract.images.migration;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.TestImages;
 import io.zinteract.images.support.profile.MigrationProfile;
 import io.zinteract.images.support.profile.S3ProxyResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.model.S3Object;

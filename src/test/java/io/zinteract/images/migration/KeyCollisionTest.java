@@ -1,12 +1,12 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.TestImages;
-import io.zinteract.images.support.profile.MigrationProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.profile.MigrationProfile;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

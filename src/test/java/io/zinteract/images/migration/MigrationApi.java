@@ -8,10 +8,9 @@ import io.zinteract.images.migration.engine.JobRunner;
 import io.zinteract.images.support.Admin;
 import io.zinteract.images.support.BucketClient;
 
-import javax.sql.DataSource;
-
 import java.time.Duration;
 import java.util.function.Predicate;
+import javax.sql.DataSource;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;

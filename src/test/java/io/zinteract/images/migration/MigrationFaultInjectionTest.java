@@ -1,12 +1,12 @@
 package io.zinteract.images.migration;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.profile.FaultyMigrationProfile;
 import io.zinteract.images.support.profile.FaultyStorageResource;
 import io.zinteract.images.support.server.FaultProxy;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,13 +1,13 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.profile.MigrationProfile;
-import io.zinteract.images.support.profile.S3ProxyResource;
-import io.zinteract.images.support.server.S3ProxyProcess;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.profile.MigrationProfile;
+import io.zinteract.images.support.profile.S3ProxyResource;
+import io.zinteract.images.support.server.S3ProxyProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

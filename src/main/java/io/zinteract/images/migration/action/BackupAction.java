@@ -1,9 +1,9 @@
 package io.zinteract.images.migration.action;
 
-import io.zinteract.images.migration.job.Action;
-import io.zinteract.images.migration.job.JobContext;
 import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.db.Jdbc;
+import io.zinteract.images.migration.job.Action;
+import io.zinteract.images.migration.job.JobContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
@@ -20,14 +20,14 @@ import java.time.format.DateTimeFormatter;
  * ours, never the client's.
  */
 @ApplicationScoped
-public class BackupAction implements RowlessAction {
+class BackupAction implements RowlessAction {
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final Jdbc jdbc;
     private final ServiceConfig service;
 
-    public BackupAction(Jdbc jdbc, ServiceConfig service) {
+    BackupAction(Jdbc jdbc, ServiceConfig service) {
         this.jdbc = jdbc;
         this.service = service;
     }

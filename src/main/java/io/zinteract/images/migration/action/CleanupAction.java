@@ -1,5 +1,6 @@
 package io.zinteract.images.migration.action;
 
+import io.zinteract.images.config.UploadConfig;
 import io.zinteract.images.migration.engine.MigrationConfig;
 import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.ImageNote;
@@ -7,7 +8,6 @@ import io.zinteract.images.migration.job.JobContext;
 import io.zinteract.images.migration.job.JobReport;
 import io.zinteract.images.migration.job.Listing;
 import io.zinteract.images.migration.job.StorageFailures;
-import io.zinteract.images.config.UploadConfig;
 import io.zinteract.images.storage.ListPage;
 import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.R2Storage;
@@ -31,7 +31,7 @@ import java.util.Set;
  * Interrupted, it starts the listing over: deleting an object twice is harmless.
  */
 @ApplicationScoped
-public class CleanupAction implements RowlessAction {
+class CleanupAction implements RowlessAction {
 
     static final Duration MIN_GRACE = Duration.ofMinutes(1);
 
@@ -42,7 +42,7 @@ public class CleanupAction implements RowlessAction {
     private final MigrationConfig config;
     private final UploadConfig uploadConfig;
 
-    public CleanupAction(MigrationRepository images, PendingUploadRepository uploads, R2Storage storage, ObjectKeys keys,
+    CleanupAction(MigrationRepository images, PendingUploadRepository uploads, R2Storage storage, ObjectKeys keys,
             MigrationConfig config, UploadConfig uploadConfig) {
         this.images = images;
         this.uploads = uploads;

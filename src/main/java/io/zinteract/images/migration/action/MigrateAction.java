@@ -1,5 +1,9 @@
 package io.zinteract.images.migration.action;
 
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.zinteract.images.db.Blocking;
+import io.zinteract.images.migration.action.Candidates.Candidate;
 import io.zinteract.images.migration.engine.MigrationConfig;
 import io.zinteract.images.migration.engine.MigrationMetrics;
 import io.zinteract.images.migration.job.Action;
@@ -9,11 +13,6 @@ import io.zinteract.images.migration.job.JobContext;
 import io.zinteract.images.migration.job.JobReport;
 import io.zinteract.images.migration.job.StorageFailures;
 import io.zinteract.images.migration.job.WorkRow;
-import io.micrometer.core.instrument.Timer;
-import io.smallrye.mutiny.Uni;
-
-import io.zinteract.images.db.Blocking;
-import io.zinteract.images.migration.action.Candidates.Candidate;
 import io.zinteract.images.storage.NewObjects;
 import io.zinteract.images.storage.ObjectHead;
 import io.zinteract.images.storage.ObjectKeyConflictException;
@@ -44,7 +43,7 @@ import java.util.Optional;
  * for the same conflicts with a HEAD per image.
  */
 @ApplicationScoped
-public class MigrateAction implements JobAction {
+class MigrateAction implements JobAction {
 
     private static final Logger LOG = Logger.getLogger(MigrateAction.class);
     private static final BigDecimal GB = BigDecimal.valueOf(1_000_000_000L);

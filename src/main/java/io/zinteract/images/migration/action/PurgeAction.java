@@ -1,5 +1,8 @@
 package io.zinteract.images.migration.action;
 
+import io.smallrye.mutiny.Uni;
+import io.zinteract.images.db.Blocking;
+import io.zinteract.images.image.ImageBytes;
 import io.zinteract.images.migration.engine.MigrationConfig;
 import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.ItemResult;
@@ -7,10 +10,6 @@ import io.zinteract.images.migration.job.JobAction;
 import io.zinteract.images.migration.job.JobContext;
 import io.zinteract.images.migration.job.StorageFailures;
 import io.zinteract.images.migration.job.WorkRow;
-import io.smallrye.mutiny.Uni;
-
-import io.zinteract.images.db.Blocking;
-import io.zinteract.images.image.ImageBytes;
 import io.zinteract.images.storage.R2Storage;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,7 +23,7 @@ import java.util.Optional;
  * the object still has the recorded size and ETag. Anything that does not verify keeps its base64.
  */
 @ApplicationScoped
-public class PurgeAction implements JobAction {
+class PurgeAction implements JobAction {
 
     static final String CONDITION = MigrationRepository.IN_R2 + " AND " + MigrationRepository.HAS_DATA + " "
             + "AND migration_status = 'completed' AND migrated_at IS NOT NULL AND migrated_at <= ?";

@@ -1,15 +1,15 @@
 package io.zinteract.images.migration.action;
 
+import io.smallrye.mutiny.Uni;
+import io.zinteract.images.db.Blocking;
+import io.zinteract.images.image.ImageBytes;
+import io.zinteract.images.image.ImageType;
 import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.ItemResult;
 import io.zinteract.images.migration.job.JobAction;
 import io.zinteract.images.migration.job.JobContext;
 import io.zinteract.images.migration.job.StorageFailures;
 import io.zinteract.images.migration.job.WorkRow;
-import io.smallrye.mutiny.Uni;
-import io.zinteract.images.db.Blocking;
-import io.zinteract.images.image.ImageBytes;
-import io.zinteract.images.image.ImageType;
 import io.zinteract.images.storage.R2Storage;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -24,7 +24,7 @@ import java.util.Optional;
  * is deleted only when asked, and only after that commit, so no image is ever in neither place.
  */
 @ApplicationScoped
-public class RollbackAction implements JobAction {
+class RollbackAction implements JobAction {
 
     private static final Logger LOG = Logger.getLogger(RollbackAction.class);
 

@@ -1,9 +1,9 @@
 package io.zinteract.images.migration.action;
 
+import io.smallrye.mutiny.Uni;
 import io.zinteract.images.migration.job.JobAction;
 import io.zinteract.images.migration.job.JobContext;
 import io.zinteract.images.migration.job.WorkRow;
-import io.smallrye.mutiny.Uni;
 
 import java.util.List;
 

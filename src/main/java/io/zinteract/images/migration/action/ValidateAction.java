@@ -1,5 +1,7 @@
 package io.zinteract.images.migration.action;
 
+import io.smallrye.mutiny.Uni;
+import io.zinteract.images.image.ImageBytes;
 import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.ImageNote;
 import io.zinteract.images.migration.job.ItemResult;
@@ -9,8 +11,6 @@ import io.zinteract.images.migration.job.JobReport;
 import io.zinteract.images.migration.job.Listing;
 import io.zinteract.images.migration.job.StorageFailures;
 import io.zinteract.images.migration.job.WorkRow;
-import io.smallrye.mutiny.Uni;
-import io.zinteract.images.image.ImageBytes;
 import io.zinteract.images.storage.ListPage;
 import io.zinteract.images.storage.ObjectHead;
 import io.zinteract.images.storage.ObjectKeys;
@@ -30,7 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * migration found another image's object at their key) are reported at the start. Changes nothing.
  */
 @ApplicationScoped
-public class ValidateAction implements JobAction {
+class ValidateAction implements JobAction {
 
     static final int LIST_PAGE = 1000;
 

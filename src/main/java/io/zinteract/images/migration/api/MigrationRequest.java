@@ -4,5 +4,5 @@ import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.JobOptions;
 
 /** A validated {@code POST /api/migrate-images} body: the action, its options, whether to wait, and the job it targets. */
-public record MigrationRequest(Action action, JobOptions options, boolean await, String jobId) {
+record MigrationRequest(Action action, JobOptions options, boolean await, String jobId) {
 }

@@ -1,7 +1,5 @@
 package io.zinteract.images.migration.api;
 
-import io.zinteract.images.migration.job.Action;
-import io.zinteract.images.migration.job.JobOptions;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.image.Ids;
+import io.zinteract.images.migration.job.Action;
+import io.zinteract.images.migration.job.JobOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ import java.util.Set;
  * every unknown field, wrong type or out-of-range value must be a 400 before anything starts.
  */
 @ApplicationScoped
-public class MigrationRequests {
+class MigrationRequests {
 
     static final int MAX_IMAGE_IDS = 1000;
     static final int MAX_OLDER_THAN_DAYS = 36500;
@@ -46,7 +46,7 @@ public class MigrationRequests {
 
     private final ObjectMapper json;
 
-    public MigrationRequests(ObjectMapper mapper) {
+    MigrationRequests(ObjectMapper mapper) {
         this.json = mapper.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }

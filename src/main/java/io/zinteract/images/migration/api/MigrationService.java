@@ -1,12 +1,19 @@
 package io.zinteract.images.migration.api;
 
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.zinteract.images.config.ServiceConfig;
+import io.zinteract.images.db.Blocking;
+import io.zinteract.images.error.ApiException;
+import io.zinteract.images.error.ErrorCode;
+import io.zinteract.images.image.Ids;
 import io.zinteract.images.migration.action.MigrationRepository;
+import io.zinteract.images.migration.action.RemainingBase64;
 import io.zinteract.images.migration.engine.ActiveJob;
 import io.zinteract.images.migration.engine.JobLedger;
 import io.zinteract.images.migration.engine.JobRepository;
 import io.zinteract.images.migration.engine.JobRunner;
 import io.zinteract.images.migration.engine.MigrationConfig;
-import io.zinteract.images.migration.action.RemainingBase64;
 import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.JobOptions;
 import io.zinteract.images.migration.job.JobReport;
@@ -17,31 +24,23 @@ import io.zinteract.images.migration.view.Job;
 import io.zinteract.images.migration.view.JobFeeds;
 import io.zinteract.images.migration.view.JobViews;
 import io.zinteract.images.migration.view.MigrationReads;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
-
-import io.zinteract.images.config.ServiceConfig;
-import io.zinteract.images.db.Blocking;
-import io.zinteract.images.error.ApiException;
-import io.zinteract.images.error.ErrorCode;
-import io.zinteract.images.image.Ids;
 import io.zinteract.images.storage.R2Storage;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
 
 /**
  * What {@code /api/migrate-images} does: validates a request fully before anything starts, starts jobs (one mutating
  * job at a time), acts on pause, resume and cancel, and shows jobs and statistics.
  */
 @ApplicationScoped
-public class MigrationService {
+class MigrationService {
 
     private final MigrationRequests requests;
     private final JobRepository jobs;
@@ -57,7 +56,7 @@ public class MigrationService {
     private final MigrationReads reads;
     private final String dbKind;
 
-    public MigrationService(MigrationRequests requests, JobRepository jobs, JobRunner runner, JobLedger ledger,
+    MigrationService(MigrationRequests requests, JobRepository jobs, JobRunner runner, JobLedger ledger,
             MigrationRepository images,
             R2Storage storage, ServiceConfig service, MigrationConfig config, RemainingBase64 remaining,
             JobViews views, JobFeeds feeds, MigrationReads reads,

@@ -1,8 +1,8 @@
 package io.zinteract.images.migration.api;
 
-import io.zinteract.images.migration.view.Job;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.zinteract.images.migration.view.Job;
 
 import java.util.Map;
 

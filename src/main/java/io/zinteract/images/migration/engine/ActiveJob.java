@@ -7,6 +7,7 @@ import io.zinteract.images.migration.job.JobOptions;
 import io.zinteract.images.migration.job.JobReport;
 import io.zinteract.images.migration.job.JobRow;
 import io.zinteract.images.migration.job.JobState;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -1,18 +1,17 @@
 package io.zinteract.images.migration.engine;
 
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.zinteract.images.admission.MemoryBudget;
+import io.zinteract.images.config.MemoryConfig;
+import io.zinteract.images.db.Blocking;
+import io.zinteract.images.error.ApiException;
+import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.migration.job.Claim;
 import io.zinteract.images.migration.job.ItemResult;
 import io.zinteract.images.migration.job.JobAction;
 import io.zinteract.images.migration.job.StorageFailures;
 import io.zinteract.images.migration.job.WorkRow;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
-import io.zinteract.images.admission.MemoryBudget;
-import io.zinteract.images.config.MemoryConfig;
-
-import io.zinteract.images.db.Blocking;
-import io.zinteract.images.error.ApiException;
-import io.zinteract.images.error.ErrorCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 

@@ -2,7 +2,6 @@ package io.zinteract.images.migration.engine;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-
 import io.zinteract.images.config.StartupValidator;
 import io.zinteract.images.migration.job.JobOptions;
 import jakarta.annotation.Priority;
@@ -15,7 +14,7 @@ import org.jboss.logging.Logger;
  * brought the schema up to date; at shutdown, stops jobs where they stand so the next start continues them.
  */
 @ApplicationScoped
-public class MigrationLifecycle {
+class MigrationLifecycle {
 
     private static final Logger LOG = Logger.getLogger(MigrationLifecycle.class);
 
@@ -23,7 +22,7 @@ public class MigrationLifecycle {
     private final ReplicaCoordinator coordinator;
     private final MigrationConfig config;
 
-    public MigrationLifecycle(JobRunner runner, ReplicaCoordinator coordinator, MigrationConfig config) {
+    MigrationLifecycle(JobRunner runner, ReplicaCoordinator coordinator, MigrationConfig config) {
         this.runner = runner;
         this.coordinator = coordinator;
         this.config = config;

@@ -1,10 +1,10 @@
 package io.zinteract.images.migration.engine;
 
-import io.zinteract.images.migration.job.Action;
-import io.zinteract.images.migration.job.ItemResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.zinteract.images.migration.job.Action;
+import io.zinteract.images.migration.job.ItemResult;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * job thread or a slow store never delays a renewal.
  */
 @ApplicationScoped
-public class ReplicaCoordinator {
+class ReplicaCoordinator {
 
     private static final Logger LOG = Logger.getLogger(ReplicaCoordinator.class);
 
@@ -26,7 +26,7 @@ public class ReplicaCoordinator {
     private final MigrationConfig config;
     private ScheduledExecutorService timer;
 
-    public ReplicaCoordinator(JobRunner runner, Claims claims, JobRepository jobs, MigrationConfig config) {
+    ReplicaCoordinator(JobRunner runner, Claims claims, JobRepository jobs, MigrationConfig config) {
         this.runner = runner;
         this.claims = claims;
         this.jobs = jobs;

@@ -11,11 +11,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * The suffix keeps two processes apart even where host names and pids repeat (containers with pid 1 on one host name).
  */
 @ApplicationScoped
-public class WorkerId {
+class WorkerId {
 
     private final String value;
 
-    public WorkerId(MigrationConfig config) {
+    WorkerId(MigrationConfig config) {
         this.value = config.workerId().map(String::trim).filter(s -> !s.isEmpty()).orElseGet(WorkerId::generated);
     }
 

@@ -1,5 +1,8 @@
 package io.zinteract.images.migration.view;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.zinteract.images.migration.engine.JobLedger;
 import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.JobError;
@@ -8,9 +11,6 @@ import io.zinteract.images.migration.job.JobReport;
 import io.zinteract.images.migration.job.JobRow;
 import io.zinteract.images.migration.job.JobState;
 import io.zinteract.images.migration.job.Listing;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;
 import java.util.List;

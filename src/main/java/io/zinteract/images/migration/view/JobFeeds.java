@@ -1,17 +1,16 @@
 package io.zinteract.images.migration.view;
 
-import io.zinteract.images.migration.engine.JobRunner;
-import io.zinteract.images.migration.engine.MigrationConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
-
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.image.Ids;
+import io.zinteract.images.migration.engine.JobRunner;
+import io.zinteract.images.migration.engine.MigrationConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.sse.OutboundSseEvent;

@@ -1,14 +1,13 @@
 package io.zinteract.images.migration.view;
 
+import io.smallrye.mutiny.Uni;
+import io.zinteract.images.error.ApiException;
+import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.migration.engine.JobLedger;
 import io.zinteract.images.migration.engine.JobRepository;
 import io.zinteract.images.migration.engine.JobRunner;
 import io.zinteract.images.migration.engine.MigrationConfig;
 import io.zinteract.images.migration.job.JobRow;
-import io.smallrye.mutiny.Uni;
-
-import io.zinteract.images.error.ApiException;
-import io.zinteract.images.error.ErrorCode;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

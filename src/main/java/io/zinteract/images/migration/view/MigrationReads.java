@@ -1,10 +1,9 @@
 package io.zinteract.images.migration.view;
 
-import io.zinteract.images.migration.engine.MigrationConfig;
 import io.smallrye.mutiny.Uni;
-
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
+import io.zinteract.images.migration.engine.MigrationConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
