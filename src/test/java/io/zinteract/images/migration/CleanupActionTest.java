@@ -1,15 +1,12 @@
 package io.zinteract.images.migration;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.TestImages;
 import io.zinteract.images.support.profile.MigrationProfile;
 import io.zinteract.images.support.profile.S3ProxyResource;
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import io.restassured.path.json.JsonPath;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -36,23 +33,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @QuarkusTest
 @TestProfile(MigrationProfile.class)
-class CleanupActionTest {
+class CleanupActionTest extends MigrationTestBase {
 
     static final Instant OLD = Instant.now().minus(Duration.ofHours(7));
 
-    @Inject
-    AgroalDataSource db;
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
     @BeforeEach
     void empty() throws SQLException {
-        breakers.resetAll();
-        LegacyRows.clear(db);
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("DELETE FROM pending_uploads");
         }
-        MigrationApi.emptyBucket();
     }
 
     static void plant(BucketClient bucket, String key, Instant modified) throws Exception {

@@ -1,16 +1,12 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.TestImages;
-import io.zinteract.images.support.profile.MigrationProfile;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
+import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.profile.MigrationProfile;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -39,19 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(MigrationProfile.class)
-class KeyCollisionTest {
-
-    @Inject
-    AgroalDataSource db;
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
-    @BeforeEach
-    void empty() throws SQLException {
-        breakers.resetAll();
-        LegacyRows.clear(db);
-        MigrationApi.emptyBucket();
-    }
+class KeyCollisionTest extends MigrationTestBase {
 
     void insert(String id, String persona, byte[] bytes, String r2Key) throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO images (id, "

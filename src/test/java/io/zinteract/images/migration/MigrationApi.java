@@ -1,13 +1,16 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.support.Admin;
-import io.zinteract.images.support.BucketClient;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.zinteract.images.migration.engine.JobRunner;
+import io.zinteract.images.support.Admin;
+import io.zinteract.images.support.BucketClient;
 
 import java.time.Duration;
 import java.util.function.Predicate;
+import javax.sql.DataSource;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,6 +57,18 @@ final class MigrationApi {
     static JsonPath awaitEnd(String id) {
         return await(id, j -> !j.getString("state").equals("running") && !j.getString("state").equals("waiting-for-storage"),
                 Duration.ofSeconds(90));
+    }
+
+    /** Where every migration test starts: breakers closed, no legacy rows, an empty bucket (straight to S3Proxy). */
+    static void freshStart(CircuitBreakerMaintenance breakers, DataSource db) throws java.sql.SQLException {
+        breakers.resetAll();
+        LegacyRows.clear(db);
+        emptyBucket();
+    }
+
+    /** Cancels the jobs this process still works on, so that the next test finds none running. */
+    static void cancelRunning(JobRunner runner) {
+        runner.activeJobs().forEach(job -> post("{\"action\": \"cancel\", \"jobId\": \"" + job.id + "\"}"));
     }
 
     static void emptyBucket() {

@@ -1,11 +1,5 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.support.Admin;
-import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.HostileImages;
-import io.zinteract.images.support.TestImages;
-import io.zinteract.images.support.profile.MigrationProfile;
-import io.zinteract.images.support.profile.S3ProxyResource;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -13,6 +7,12 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.zinteract.images.support.Admin;
+import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.HostileImages;
+import io.zinteract.images.support.TestImages;
+import io.zinteract.images.support.profile.MigrationProfile;
+import io.zinteract.images.support.profile.S3ProxyResource;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Assumptions;
@@ -26,12 +26,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.time.Duration;
 
 import static io.restassured.RestAssured.given;
 import static io.zinteract.images.migration.MigrationApi.PATH;
@@ -64,9 +64,7 @@ class MigrationApiTest {
         if (!S3ProxyResource.current().running()) {
             S3ProxyResource.current().start();
         }
-        breakers.resetAll();
-        LegacyRows.clear(db);
-        MigrationApi.emptyBucket();
+        MigrationApi.freshStart(breakers, db);
         rows = new LegacyRows(db).png(6, "image/png").jpeg(4, "image/jpeg", true).corrupt(2).external(3).none(1);
     }
 

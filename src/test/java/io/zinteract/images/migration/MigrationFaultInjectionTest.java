@@ -1,15 +1,12 @@
 package io.zinteract.images.migration;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.profile.FaultyMigrationProfile;
 import io.zinteract.images.support.profile.FaultyStorageResource;
 import io.zinteract.images.support.server.S3TestProxy;
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import io.restassured.path.json.JsonPath;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,33 +33,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(FaultyMigrationProfile.class)
-class MigrationFaultInjectionTest {
+class MigrationFaultInjectionTest extends MigrationTestBase {
 
     static final int VALID = 60;
     static final int CORRUPT = 5;
-
-    @Inject
-    AgroalDataSource db;
-    @Inject
-    JobRunner runner;
-    @Inject
-    CircuitBreakerMaintenance breakers;
 
     LegacyRows rows;
 
     @BeforeEach
     void seed() throws Exception {
         faults().restore();
-        breakers.resetAll();
-        LegacyRows.clear(db);
-        emptyBucket();
         rows = new LegacyRows(db).png(20, "image/png").jpeg(20, "image/jpeg", false).webp(20).corrupt(CORRUPT);
     }
 
     @AfterEach
     void restore() {
         faults().restore();
-        runner.activeJobs().forEach(job -> post("{\"action\": \"cancel\", \"jobId\": \"" + job.id + "\"}"));
     }
 
     @Test

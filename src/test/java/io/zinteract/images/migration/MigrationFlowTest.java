@@ -1,13 +1,13 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.profile.MigrationProfile;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.profile.MigrationProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -69,9 +69,7 @@ class MigrationFlowTest {
 
     @BeforeAll
     void seed() throws Exception {
-        breakers.resetAll();
-        LegacyRows.clear(db);
-        MigrationApi.emptyBucket();
+        MigrationApi.freshStart(breakers, db);
         rows = new LegacyRows(db).png(90, "image/png").jpeg(40, "image/jpeg", false).webp(30)
                 .png(10, "image/jpeg").jpeg(10, "image/png", false).dataUrls(10).jpeg(25, "image/jpeg", true)
                 .corrupt(CORRUPT).external(50).none(20);
@@ -103,8 +101,9 @@ class MigrationFlowTest {
         assertEquals(Set.copyOf(rows.corrupt), Set.copyOf(job.getList("report.invalid.items.imageId", String.class)));
         assertEquals(MISMATCHED, job.getLong("report.mimeMismatches.total"));
         assertEquals(base64, job.getLong("report.base64BytesReclaimable"));
-        assertEquals(MigrateAction.cost(bytes, new java.math.BigDecimal("0.015")).doubleValue(),
-                job.getDouble("report.monthlyCostUsd"), 1e-9);
+        // R2 Standard at 0.015 USD per GB-month (10^9 bytes), rounded to 6 decimals as the report rounds it.
+        assertEquals(java.math.BigDecimal.valueOf(bytes * 0.015 / 1e9).setScale(6, java.math.RoundingMode.HALF_UP)
+                .doubleValue(), job.getDouble("report.monthlyCostUsd"), 1e-9);
         assertEquals(VALID + CORRUPT, job.getLong("report.scope.pending"));
         assertEquals(50, job.getLong("report.scope.external"));
         assertEquals(20, job.getLong("report.scope.none"));

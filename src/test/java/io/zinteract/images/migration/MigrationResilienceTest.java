@@ -1,16 +1,13 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.support.BucketClient;
-import io.zinteract.images.support.profile.MigrationProfile;
-import io.zinteract.images.support.profile.S3ProxyResource;
-import io.zinteract.images.support.server.S3ProxyProcess;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import jakarta.inject.Inject;
+import io.zinteract.images.support.BucketClient;
+import io.zinteract.images.support.profile.MigrationProfile;
+import io.zinteract.images.support.profile.S3ProxyResource;
+import io.zinteract.images.support.server.S3ProxyProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,25 +31,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(MigrationProfile.class)
-class MigrationResilienceTest {
+class MigrationResilienceTest extends MigrationTestBase {
 
     static final int VALID = 100;
     static final int CORRUPT = 10;
-
-    @Inject
-    AgroalDataSource db;
-    @Inject
-    JobRunner runner;
-    @Inject
-    CircuitBreakerMaintenance breakers;
 
     LegacyRows rows;
 
     @BeforeEach
     void seed() throws Exception {
-        breakers.resetAll();
-        LegacyRows.clear(db);
-        MigrationApi.emptyBucket();
         rows = new LegacyRows(db).png(40, "image/png").jpeg(30, "image/jpeg", false).webp(30).corrupt(CORRUPT);
     }
 
@@ -62,7 +49,6 @@ class MigrationResilienceTest {
         if (!proxy.running()) {
             proxy.start();
         }
-        runner.activeJobs().forEach(job -> post("{\"action\": \"cancel\", \"jobId\": \"" + job.id + "\"}"));
     }
 
     @Test

@@ -1,8 +1,0 @@
-package io.zinteract.images.migration;
-
-import io.quarkus.runtime.annotations.RegisterForReflection;
-
-/** One image and what was found about it: why it is invalid, which types disagree, why a delete failed. */
-@RegisterForReflection
-public record ImageNote(String imageId, String detail) {
-}

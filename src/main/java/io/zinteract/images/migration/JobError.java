@@ -1,8 +1,0 @@
-package io.zinteract.images.migration;
-
-import io.quarkus.runtime.annotations.RegisterForReflection;
-
-/** An image a job could not process, as listed in the job's {@code errors}. */
-@RegisterForReflection
-public record JobError(String imageId, String error, int attempts) {
-}

@@ -1,5 +1,0 @@
-package io.zinteract.images.migration;
-
-/** A validated {@code POST /api/migrate-images} body: the action, its options, whether to wait, and the job it targets. */
-public record MigrationRequest(Action action, JobOptions options, boolean await, String jobId) {
-}
