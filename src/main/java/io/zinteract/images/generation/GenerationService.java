@@ -59,9 +59,9 @@ public class GenerationService {
     public Uni<GenerationResult> generate(GenerationRequest request) {
         return Uni.createFrom().deferred(() -> {
             Validated v = validate(request);
-            NewImageRow pending = new NewImageRow(UUID.randomUUID().toString(), v.sessionId, v.participantId, v.tableId,
-                    v.personaId, v.personaTitle, null, null, null, v.prompt, v.provider.name(), "generating", null,
-                    "pending", null, Instant.now().getEpochSecond(), null, 0, null, null);
+            NewImageRow pending = NewImageRow.generating(UUID.randomUUID().toString(), new NewImageRow.Owner(
+                    v.personaId, v.personaTitle, v.prompt, v.sessionId, v.participantId, v.tableId, v.provider.name()),
+                    Instant.now().getEpochSecond());
             String[] originalUrl = new String[1];
             return Blocking.run(() -> repository.insertGenerating(pending))
                     .chain(() -> v.provider.generate(v.prompt, v.size, v.quality))

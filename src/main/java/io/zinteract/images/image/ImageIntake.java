@@ -45,6 +45,10 @@ public class ImageIntake {
     /** The row's fields, checked; the same rules for uploads, ingests and generations. */
     public record Fields(String personaId, String personaTitle, String prompt, String sessionId, String participantId,
             String tableId, String provider) {
+
+        NewImageRow.Owner owner() {
+            return new NewImageRow.Owner(personaId, personaTitle, prompt, sessionId, participantId, tableId, provider);
+        }
     }
 
     public Fields validateFields(String personaId, String personaTitle, String prompt, String sessionId,
@@ -81,10 +85,8 @@ public class ImageIntake {
         checkStructure(() -> ImageStructure.check(type, bytes, config.maxImagePixels()));
         String id = UUID.randomUUID().toString();
         long now = Instant.now().getEpochSecond();
-        NewImageRow base = new NewImageRow(id, f.sessionId(), f.participantId(), f.tableId(), f.personaId(),
-                f.personaTitle(), null, null, type.mimeType(), f.prompt(), f.provider(), "completed", null, "pending",
-                null, now, type.mimeType(),
-                bytes.length, ImageBytes.sha256Hex(bytes), null);
+        NewImageRow base = NewImageRow.received(id, f.owner(), now,
+                new NewImageRow.Content(type.mimeType(), bytes.length, ImageBytes.sha256Hex(bytes)));
         return new Prepared(base, bytes, null, type, Base64.getEncoder().encodeToString(ImageBytes.md5(bytes)));
     }
 
@@ -99,9 +101,8 @@ public class ImageIntake {
         checkStructure(() -> ImageStructure.check(type, in.file(), config.maxImagePixels()));
         String id = UUID.randomUUID().toString();
         long now = Instant.now().getEpochSecond();
-        NewImageRow base = new NewImageRow(id, f.sessionId(), f.participantId(), f.tableId(), f.personaId(),
-                f.personaTitle(), null, null, type.mimeType(), f.prompt(), f.provider(), "completed", null, "pending",
-                null, now, type.mimeType(), size, ImageBytes.sha256Hex(in.file()), null);
+        NewImageRow base = NewImageRow.received(id, f.owner(), now,
+                new NewImageRow.Content(type.mimeType(), size, ImageBytes.sha256Hex(in.file())));
         return new Prepared(base, null, in.file(), type, null);
     }
 
@@ -186,10 +187,8 @@ public class ImageIntake {
                     + defect.kind().code().name() + "): " + defect.getMessage(),
                     Map.of("reason", defect.kind().code().name()));
         }
-        NewImageRow base = new NewImageRow(pending.id(), pending.sessionId(), pending.participantId(),
-                pending.tableId(), pending.personaId(), pending.personaTitle(), null, null, type.mimeType(),
-                pending.prompt(), pending.provider(), "completed", null, "pending", null, pending.createdAt(),
-                type.mimeType(), bytes.length, ImageBytes.sha256Hex(bytes), null);
+        NewImageRow base = pending.received(
+                new NewImageRow.Content(type.mimeType(), bytes.length, ImageBytes.sha256Hex(bytes)));
         return new Prepared(base, bytes, null, type, Base64.getEncoder().encodeToString(ImageBytes.md5(bytes)));
     }
 }

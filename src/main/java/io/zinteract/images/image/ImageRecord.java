@@ -9,8 +9,9 @@ public record ImageRecord(String id, String sessionId, String participantId, Str
         String r2Key, String migrationStatus, Long migratedAt, Long createdAt, Long updatedAt, String contentType,
         Long sizeBytes, String sha256, String storageClass, long base64Length) {
 
+    /** Whether {@code r2Key} names an object: {@link ImageTable#IN_R2} as the walks test it. */
     public boolean hasR2Object() {
-        return r2Key != null && !r2Key.isBlank();
+        return ImageTable.inR2(r2Key);
     }
 
     public boolean hasBase64() {

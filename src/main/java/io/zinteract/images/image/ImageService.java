@@ -201,17 +201,11 @@ public class ImageService {
 
     /** The row of an image whose bytes are in R2 under {@code key}: metadata only. */
     private NewImageRow inR2(NewImageRow b, String key, String storageClass) {
-        return new NewImageRow(b.id(), b.sessionId(), b.participantId(), b.tableId(), b.personaId(), b.personaTitle(),
-                urls.publicUrl(key).orElse(null), null, b.imageMimeType(), b.prompt(), b.provider(), b.status(), key,
-                "completed", b.createdAt(), b.createdAt(), b.contentType(), b.sizeBytes(), b.sha256(), storageClass);
+        return b.inR2(key, urls.publicUrl(key).orElse(null), storageClass, b.createdAt());
     }
 
     private Stored asBase64(ImageIntake.Prepared p, boolean fallback) {
-        NewImageRow b = p.base();
-        return new Stored(new NewImageRow(b.id(), b.sessionId(), b.participantId(), b.tableId(), b.personaId(),
-                b.personaTitle(), null, ImageBytes.encodeBase64(p.bytes()), b.imageMimeType(), b.prompt(), b.provider(),
-                b.status(), null, "pending", null, b.createdAt(), b.contentType(), b.sizeBytes(), b.sha256(), null),
-                fallback);
+        return new Stored(p.base().inDatabase(ImageBytes.encodeBase64(p.bytes())), fallback);
     }
 
     /** {@code memory}: the budget held for a base64 copy until its row is written, or null. */

@@ -1,11 +1,10 @@
 package io.zinteract.images.tiering;
 
 import io.zinteract.images.db.Jdbc;
+import io.zinteract.images.image.ImageTable;
+import io.zinteract.images.storage.StorageClassPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,8 +14,8 @@ import java.util.List;
 @ApplicationScoped
 public class RetierRepository {
 
-    private static final String MATCH = " FROM images WHERE r2_key IS NOT NULL AND r2_key <> '' AND created_at <= ? "
-            + "AND COALESCE(storage_class, 'STANDARD') <> ?";
+    private static final String MATCH = " FROM images WHERE " + ImageTable.IN_R2 + " AND created_at <= ? "
+            + "AND COALESCE(storage_class, '" + StorageClassPolicy.STANDARD + "') <> ?";
 
     private final Jdbc jdbc;
 
@@ -29,47 +28,18 @@ public class RetierRepository {
     }
 
     public long count(long createdBefore, String storageClass) {
-        return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*)" + MATCH)) {
-                ps.setLong(1, createdBefore);
-                ps.setString(2, storageClass);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
+        return jdbc.queryOne("SELECT COUNT(*)" + MATCH, rs -> rs.getLong(1), createdBefore, storageClass).orElse(0L);
     }
 
     /** Oldest first, so repeated calls with a limit work through the backlog in a stable order. */
     public List<Candidate> candidates(long createdBefore, String storageClass, int limit) {
-        return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, r2_key" + MATCH + " ORDER BY created_at, id LIMIT ?")) {
-                ps.setLong(1, createdBefore);
-                ps.setString(2, storageClass);
-                ps.setInt(3, limit);
-                List<Candidate> rows = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new Candidate(rs.getString(1), rs.getString(2)));
-                    }
-                }
-                return rows;
-            }
-        });
+        return jdbc.query("SELECT id, r2_key" + MATCH + " ORDER BY created_at, id LIMIT ?",
+                rs -> new Candidate(rs.getString(1), rs.getString(2)), createdBefore, storageClass, limit);
     }
 
     /** Records the new class, unless the row meanwhile points at another object (then false). */
     public boolean recordStorageClass(Candidate candidate, String storageClass, long now) {
-        return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE images SET storage_class = ?, updated_at = ? WHERE id = ? AND r2_key = ?")) {
-                ps.setString(1, storageClass);
-                ps.setLong(2, now);
-                ps.setString(3, candidate.id());
-                ps.setString(4, candidate.r2Key());
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return jdbc.update("UPDATE images SET storage_class = ?, updated_at = ? WHERE id = ? AND r2_key = ?",
+                storageClass, now, candidate.id(), candidate.r2Key()) == 1;
     }
 }

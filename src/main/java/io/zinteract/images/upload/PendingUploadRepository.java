@@ -5,10 +5,14 @@ import io.zinteract.images.image.ImageRepository;
 import io.zinteract.images.image.NewImageRow;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * SQL for {@code pending_uploads}. State changes are conditional updates on the current status, so two completions
@@ -31,74 +35,34 @@ public class PendingUploadRepository {
      * Of {@code keys}, those that an upload may still write or copy to: its staging key or its image's key, while
      * it is pending or being verified and {@code nowSeconds} is before its expiry plus {@code slackSeconds}.
      */
-    public java.util.Set<String> inFlightKeys(java.util.List<String> keys, long nowSeconds, long slackSeconds) {
+    public Set<String> inFlightKeys(List<String> keys, long nowSeconds, long slackSeconds) {
         if (keys.isEmpty()) {
-            return java.util.Set.of();
+            return Set.of();
         }
-        String marks = String.join(", ", java.util.Collections.nCopies(keys.size(), "?"));
-        return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT upload_key, object_key FROM pending_uploads "
-                    + "WHERE status IN ('pending', 'verifying') AND expires_at + ? > ? "
-                    + "AND (upload_key IN (" + marks + ") OR object_key IN (" + marks + "))")) {
-                int i = 0;
-                ps.setLong(++i, slackSeconds);
-                ps.setLong(++i, nowSeconds);
-                for (int round = 0; round < 2; round++) {
-                    for (String key : keys) {
-                        ps.setString(++i, key);
-                    }
-                }
-                java.util.Set<String> found = new java.util.HashSet<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        found.add(rs.getString(1));
-                        found.add(rs.getString(2));
-                    }
-                }
-                found.retainAll(keys);
-                return found;
-            }
-        });
+        String marks = String.join(", ", Collections.nCopies(keys.size(), "?"));
+        List<Object> args = new ArrayList<>(List.of(slackSeconds, nowSeconds));
+        args.addAll(keys);
+        args.addAll(keys);
+        Set<String> found = new HashSet<>();
+        jdbc.query("SELECT upload_key, object_key FROM pending_uploads "
+                + "WHERE status IN ('pending', 'verifying') AND expires_at + ? > ? "
+                + "AND (upload_key IN (" + marks + ") OR object_key IN (" + marks + "))",
+                rs -> List.of(rs.getString(1), rs.getString(2)), args.toArray()).forEach(found::addAll);
+        found.retainAll(keys);
+        return found;
     }
 
     public void insert(PendingUpload u) {
-        jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO pending_uploads (" + COLUMNS + ") "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                int i = 0;
-                ps.setString(++i, u.id());
-                ps.setString(++i, u.imageId());
-                ps.setString(++i, u.objectKey());
-                ps.setString(++i, u.uploadKey());
-                ps.setString(++i, u.personaId());
-                ps.setString(++i, u.personaTitle());
-                ps.setString(++i, u.prompt());
-                ps.setString(++i, u.sessionId());
-                ps.setString(++i, u.participantId());
-                ps.setString(++i, u.tableId());
-                ps.setString(++i, u.provider());
-                ps.setString(++i, u.contentType());
-                ps.setLong(++i, u.sizeBytes());
-                ps.setString(++i, u.contentMd5());
-                ps.setString(++i, u.status().wire());
-                ps.setString(++i, u.failureReason());
-                ps.setLong(++i, u.createdAt());
-                ps.setLong(++i, u.expiresAt());
-                ps.setLong(++i, u.updatedAt());
-                return ps.executeUpdate();
-            }
-        });
+        jdbc.update("INSERT INTO pending_uploads (" + COLUMNS + ") "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", u.id(), u.imageId(), u.objectKey(),
+                u.uploadKey(), u.personaId(), u.personaTitle(), u.prompt(), u.sessionId(), u.participantId(),
+                u.tableId(), u.provider(), u.contentType(), u.sizeBytes(), u.contentMd5(), u.status().wire(),
+                u.failureReason(), u.createdAt(), u.expiresAt(), u.updatedAt());
     }
 
     public Optional<PendingUpload> find(String id) {
-        return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM pending_uploads WHERE id = ?")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(map(rs)) : Optional.empty();
-                }
-            }
-        });
+        return jdbc.queryOne("SELECT " + COLUMNS + " FROM pending_uploads WHERE id = ?", PendingUploadRepository::map,
+                id);
     }
 
     /**
@@ -106,28 +70,20 @@ public class PendingUploadRepository {
      * silent since {@code staleBefore} (a crash mid-verification must not block the upload for ever).
      */
     public boolean claim(String id, long now, long staleBefore) {
-        return update("UPDATE pending_uploads SET status = 'verifying', updated_at = ? WHERE id = ? "
-                + "AND (status = 'pending' OR (status = 'verifying' AND updated_at < ?))", now, id, staleBefore);
+        return jdbc.update("UPDATE pending_uploads SET status = 'verifying', updated_at = ? WHERE id = ? "
+                + "AND (status = 'pending' OR (status = 'verifying' AND updated_at < ?))", now, id, staleBefore) == 1;
     }
 
     /** Gives a claimed upload back (nothing uploaded yet, or the store failed), so a later completion can try again. */
     public boolean release(String id, long now) {
-        return update("UPDATE pending_uploads SET status = 'pending', updated_at = ? WHERE id = ? AND status = 'verifying'",
-                now, id);
+        return jdbc.update("UPDATE pending_uploads SET status = 'pending', updated_at = ? WHERE id = ? "
+                + "AND status = 'verifying'", now, id) == 1;
     }
 
     /** Ends an upload that will never complete: {@code rejected} (with why) or {@code expired}. */
     public boolean close(String id, PendingUpload.Status status, String reason, long now) {
-        return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE pending_uploads SET status = ?, failure_reason = ?, "
-                    + "updated_at = ? WHERE id = ? AND status IN ('pending', 'verifying')")) {
-                ps.setString(1, status.wire());
-                ps.setString(2, reason);
-                ps.setLong(3, now);
-                ps.setString(4, id);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return jdbc.update("UPDATE pending_uploads SET status = ?, failure_reason = ?, updated_at = ? WHERE id = ? "
+                + "AND status IN ('pending', 'verifying')", status.wire(), reason, now, id) == 1;
     }
 
     /**
@@ -136,29 +92,12 @@ public class PendingUploadRepository {
      */
     public boolean complete(String id, NewImageRow row, long now) {
         return jdbc.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE pending_uploads SET status = 'completed', "
-                    + "updated_at = ? WHERE id = ? AND status = 'verifying'")) {
-                ps.setLong(1, now);
-                ps.setString(2, id);
-                if (ps.executeUpdate() != 1) {
-                    return false;
-                }
+            if (Jdbc.update(c, "UPDATE pending_uploads SET status = 'completed', updated_at = ? WHERE id = ? "
+                    + "AND status = 'verifying'", now, id) != 1) {
+                return false;
             }
             ImageRepository.insert(c, row);
             return true;
-        });
-    }
-
-    private boolean update(String sql, long first, String id, long... more) {
-        return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, first);
-                ps.setString(2, id);
-                for (int i = 0; i < more.length; i++) {
-                    ps.setLong(3 + i, more[i]);
-                }
-                return ps.executeUpdate() == 1;
-            }
         });
     }
 

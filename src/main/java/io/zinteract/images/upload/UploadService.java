@@ -2,15 +2,12 @@ package io.zinteract.images.upload;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.config.UploadConfig;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.image.Ids;
 import io.zinteract.images.image.ImageRepository;
-import io.zinteract.images.image.ImageIntake;
-import io.zinteract.images.image.ImageType;
 import io.zinteract.images.image.NewImageRow;
 import io.zinteract.images.image.StorageKind;
 import io.zinteract.images.image.StoredImage;
@@ -20,6 +17,7 @@ import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.PresignedPut;
 import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.R2Urls;
+import io.zinteract.images.storage.StorageClassPolicy;
 import io.zinteract.images.storage.StorageException;
 import io.zinteract.images.upload.PendingUpload.Status;
 import io.zinteract.images.upload.UploadVerifier.Verified;
@@ -28,7 +26,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
@@ -47,28 +44,26 @@ public class UploadService {
 
     private final PendingUploadRepository uploads;
     private final ImageRepository images;
-    private final ImageIntake intake;
+    private final UploadChecks checks;
     private final UploadVerifier verifier;
     private final R2Storage storage;
     private final R2Urls urls;
     private final ObjectKeys keys;
-    private final ServiceConfig service;
     private final UploadConfig config;
     private final MeterRegistry registry;
     private final NewObjects newObjects;
 
-    public UploadService(PendingUploadRepository uploads, ImageRepository images, ImageIntake intake,
-            UploadVerifier verifier, R2Storage storage, R2Urls urls, ObjectKeys keys, ServiceConfig service, UploadConfig config,
+    public UploadService(PendingUploadRepository uploads, ImageRepository images, UploadChecks checks,
+            UploadVerifier verifier, R2Storage storage, R2Urls urls, ObjectKeys keys, UploadConfig config,
             MeterRegistry registry, NewObjects newObjects) {
         this.newObjects = newObjects;
         this.uploads = uploads;
         this.images = images;
-        this.intake = intake;
+        this.checks = checks;
         this.verifier = verifier;
         this.storage = storage;
         this.urls = urls;
         this.keys = keys;
-        this.service = service;
         this.config = config;
         this.registry = registry;
     }
@@ -76,14 +71,17 @@ public class UploadService {
     /** A new upload and its URL; nothing is written to the bucket until the client PUTs. */
     public Uni<Created> create(UploadRequest request) {
         return Blocking.call(() -> {
-            PendingUpload upload = validate(request);
-            PresignedPut url = urls.presignPut(upload.uploadKey(), upload.contentType(), upload.sizeBytes(),
-                    upload.contentMd5(), config.presignTtl());
-            PendingUpload stored = new PendingUpload(upload.id(), upload.imageId(), upload.objectKey(),
-                    upload.uploadKey(), upload.personaId(), upload.personaTitle(), upload.prompt(), upload.sessionId(),
-                    upload.participantId(), upload.tableId(), upload.provider(), upload.contentType(),
-                    upload.sizeBytes(), upload.contentMd5(), Status.PENDING, null, upload.createdAt(),
-                    url.expiresAt().getEpochSecond(), upload.createdAt());
+            UploadChecks.Declared d = checks.check(request);
+            String uploadId = UUID.randomUUID().toString();
+            String imageId = UUID.randomUUID().toString();
+            String uploadKey = keys.forUpload(uploadId);
+            long now = now();
+            PresignedPut url = urls.presignPut(uploadKey, d.type().mimeType(), d.size(), d.md5(), config.presignTtl());
+            var f = d.fields();
+            PendingUpload stored = new PendingUpload(uploadId, imageId, keys.forImage(f.personaId(), imageId,
+                    d.type().extension()), uploadKey, f.personaId(), f.personaTitle(), f.prompt(), f.sessionId(),
+                    f.participantId(), f.tableId(), f.provider(), d.type().mimeType(), d.size(), d.md5(),
+                    Status.PENDING, null, now, url.expiresAt().getEpochSecond(), now);
             uploads.insert(stored);
             registry.counter("uploads.presigned").increment();
             return new Created(stored, url);
@@ -150,11 +148,11 @@ public class UploadService {
         NewObjects.Identity identity = new NewObjects.Identity(upload.imageId(), verified.size(), verified.sha256(),
                 null);
         long now = now();
-        NewImageRow row = new NewImageRow(upload.imageId(), upload.sessionId(), upload.participantId(),
-                upload.tableId(), upload.personaId(), upload.personaTitle(),
-                urls.publicUrl(upload.objectKey()).orElse(null), null, verified.type().mimeType(), upload.prompt(),
-                upload.provider(), "completed", upload.objectKey(), "completed", now, now, verified.type().mimeType(),
-                verified.size(), verified.sha256(), "STANDARD");
+        NewImageRow row = NewImageRow.received(upload.imageId(), new NewImageRow.Owner(upload.personaId(),
+                upload.personaTitle(), upload.prompt(), upload.sessionId(), upload.participantId(), upload.tableId(),
+                upload.provider()), now, new NewImageRow.Content(verified.type().mimeType(), verified.size(),
+                verified.sha256())).inR2(upload.objectKey(), urls.publicUrl(upload.objectKey()).orElse(null),
+                StorageClassPolicy.STANDARD, now);
         // A copy cannot carry If-None-Match on every store: the image's key is checked just before it instead.
         return newObjects.checkFree(upload.objectKey(), identity)
                 .onFailure(ObjectKeyConflictException.class)
@@ -224,74 +222,6 @@ public class UploadService {
         return new StoredImage(row.id(), row.personaId(), row.effectiveContentType(), size, row.sha256(),
                 row.storage(), row.r2Key(), row.hasR2Object() ? urls.publicUrl(row.r2Key()).orElse(null) : null,
                 false);
-    }
-
-    private PendingUpload validate(UploadRequest r) {
-        if (!service.enableR2Storage()) {
-            throw new ApiException(ErrorCode.R2_STORAGE_DISABLED, "presigned uploads go to R2, and this service "
-                    + "stores new images in the database (ENABLE_R2_STORAGE=false); use POST /api/images");
-        }
-        if (storage.sseC()) {
-            // A browser cannot send the customer key, so its PUT would store plaintext beside encrypted images.
-            throw new ApiException(ErrorCode.PRESIGNED_UPLOADS_DISABLED, "presigned uploads cannot carry the SSE-C key "
-                    + "(R2_SSE_C_KEY is set); use POST /api/images");
-        }
-        if (r == null) {
-            throw new ApiException(ErrorCode.MISSING_FIELD, "a JSON body is required");
-        }
-        var f = intake.validateFields(r.personaId(), r.personaTitle(), r.prompt(), r.sessionId(),
-                r.participantId(), r.tableId(), r.provider());
-        ImageType type = declaredType(r.contentType());
-        long size = declaredSize(r.size());
-        String md5 = declaredMd5(r.contentMd5());
-        String uploadId = UUID.randomUUID().toString();
-        String imageId = UUID.randomUUID().toString();
-        long now = now();
-        return new PendingUpload(uploadId, imageId, keys.forImage(f.personaId(), imageId, type.extension()),
-                keys.forUpload(uploadId), f.personaId(), f.personaTitle(), f.prompt(), f.sessionId(),
-                f.participantId(), f.tableId(), f.provider(), type.mimeType(), size, md5, Status.PENDING, null, now,
-                0, now);
-    }
-
-    private static ImageType declaredType(String contentType) {
-        if (contentType == null || contentType.isBlank()) {
-            throw new ApiException(ErrorCode.MISSING_FIELD, "contentType is required");
-        }
-        String base = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
-        if (!base.startsWith("image/")) {
-            throw new ApiException(ErrorCode.NOT_AN_IMAGE, "contentType " + base + " is not an image type");
-        }
-        return ImageType.fromMimeType(base).orElseThrow(() -> new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                "image type " + base + " is not supported (JPEG, PNG, WebP, GIF or AVIF)"));
-    }
-
-    private long declaredSize(Long size) {
-        if (size == null) {
-            throw new ApiException(ErrorCode.MISSING_FIELD, "size is required: the exact length in bytes");
-        }
-        long max = service.maxImageBytes();
-        if (size > max) {
-            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "image is " + size + " bytes; the limit is " + max,
-                    Map.of("maxBytes", max));
-        }
-        if (size < 1) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "size must be at least 1");
-        }
-        return size;
-    }
-
-    private static String declaredMd5(String md5) {
-        if (md5 == null || md5.isEmpty()) {
-            return null;
-        }
-        try {
-            if (Base64.getDecoder().decode(md5).length == 16) {
-                return md5;
-            }
-        } catch (IllegalArgumentException ignored) {
-            // reported below
-        }
-        throw new ApiException(ErrorCode.INVALID_REQUEST, "contentMd5 must be the base64 of a 16-byte MD5 digest");
     }
 
     private static ApiException notFound(String uploadId) {
