@@ -152,6 +152,36 @@ class KeyCollisionTest extends MigrationTestBase {
         }
     }
 
+    /**
+     * z-interact left an empty string, not NULL, in {@code r2_key} on some rows. Such a row has no object: it is served
+     * from its base64, counted as base64, migrated, and then served from its own object.
+     */
+    @Test
+    void aLegacyRowWithAnEmptyR2KeyIsBase64UntilMigrated() throws Exception {
+        byte[] png = TestImages.png(14, 9, 8100);
+        insert("empty-key", "legacy-e", png, null);
+        LegacyRows.execute(db, "UPDATE images SET r2_key = '' WHERE id = ?", "empty-key");
+
+        byte[] served = given().redirects().follow(false).get("/api/images/empty-key")
+                .then().statusCode(200).extract().asByteArray();
+        assertArrayEquals(png, served);
+        JsonPath status = given().header(io.zinteract.images.support.Admin.auth()).get("/api/migrate-images")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(1, status.getLong("counts.base64Only"), status.prettify());
+
+        JsonPath job = run("{\"action\": \"migrate\", \"wait\": true}");
+        assertEquals(1, job.getLong("migrated"), job.prettify());
+        assertEquals(0, job.getLong("failed"));
+        Map<String, Object> row = LegacyRows.row(db, "empty-key");
+        assertEquals("images/legacy-e/empty-key.png", row.get("r2_key"));
+        assertNull(row.get("image_data"));
+        try (BucketClient bucket = BucketClient.forCurrentProxy()) {
+            assertArrayEquals(png, bucket.get("images/legacy-e/empty-key.png").asByteArray());
+        }
+        getImage("empty-key").then().statusCode(302)
+                .header("Location", MigrationProfile.PUBLIC_URL + "/images/legacy-e/empty-key.png");
+    }
+
     @Test
     void anObjectOfAnotherImageAtTheKeyIsNeverOverwritten() throws Exception {
         byte[] mine = TestImages.png(10, 10, 1);
