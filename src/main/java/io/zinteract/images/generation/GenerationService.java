@@ -1,7 +1,6 @@
 package io.zinteract.images.generation;
 
 import io.smallrye.mutiny.Uni;
-import io.zinteract.images.config.GenerationConfig;
 import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;

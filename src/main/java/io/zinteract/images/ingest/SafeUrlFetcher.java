@@ -9,7 +9,6 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
 import io.vertx.mutiny.core.http.HttpClientResponse;
-import io.zinteract.images.config.IngestConfig;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.image.ImageType;

@@ -1,7 +1,7 @@
 package io.zinteract.images.migration;
 
 import io.zinteract.images.config.MigrationConfig;
-import io.zinteract.images.config.UploadConfig;
+import io.zinteract.images.upload.UploadConfig;
 import io.zinteract.images.storage.ListPage;
 import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.R2Storage;

@@ -1,7 +1,6 @@
 package io.zinteract.images.storage;
 
 import io.smallrye.mutiny.Uni;
-import io.zinteract.images.config.R2Config;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

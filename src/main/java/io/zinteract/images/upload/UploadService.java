@@ -3,7 +3,6 @@ package io.zinteract.images.upload;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.ServiceConfig;
-import io.zinteract.images.config.UploadConfig;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;

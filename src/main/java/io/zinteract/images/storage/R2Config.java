@@ -1,4 +1,4 @@
-package io.zinteract.images.config;
+package io.zinteract.images.storage;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

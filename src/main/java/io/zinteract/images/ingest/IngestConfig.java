@@ -1,4 +1,4 @@
-package io.zinteract.images.config;
+package io.zinteract.images.ingest;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -18,11 +18,9 @@ public interface IngestConfig {
      * Hosts images may be fetched from; {@code *.example.com} matches sub-domains ({@code INGEST_ALLOWED_HOSTS},
      * comma-separated). The default covers OpenAI's image delivery hosts, as z-interact allowed.
      */
-    @WithDefault("oaidalleapiprodscus.blob.core.windows.net,*.oaiusercontent.com,*.openai.com")
     List<String> allowedHosts();
 
     /** Whether plain {@code http://} URLs are fetched; only for development and tests ({@code INGEST_ALLOW_HTTP}). */
-    @WithDefault("false")
     boolean allowHttp();
 
     /**
@@ -36,10 +34,8 @@ public interface IngestConfig {
     int maxRedirects();
 
     /** Time to open a connection ({@code INGEST_CONNECT_TIMEOUT}). */
-    @WithDefault("PT5S")
     Duration connectTimeout();
 
     /** Longest silence while reading an answer, and the limit on the whole fetch ({@code INGEST_READ_TIMEOUT}). */
-    @WithDefault("PT30S")
     Duration readTimeout();
 }

@@ -1,7 +1,6 @@
-package io.zinteract.images.config;
+package io.zinteract.images.generation;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -11,21 +10,17 @@ import java.util.Optional;
 public interface GenerationConfig {
 
     /** Which provider generates images: {@code placeholder} (in-process PNG, no account) or {@code openai} ({@code IMAGE_PROVIDER}). */
-    @WithDefault("placeholder")
     String provider();
 
     /** Base URL of an OpenAI-compatible images API, without {@code /v1} ({@code IMAGE_PROVIDER_URL}). */
-    @WithDefault("https://api.openai.com")
     String url();
 
     /** API key sent as a bearer token to the provider; never logged ({@code IMAGE_PROVIDER_API_KEY}). */
     Optional<String> apiKey();
 
     /** Model name sent to the OpenAI-compatible API ({@code IMAGE_PROVIDER_MODEL}). */
-    @WithDefault("dall-e-3")
     String model();
 
     /** Limit on one provider call; generation is slow, so this is generous ({@code IMAGE_PROVIDER_TIMEOUT}). */
-    @WithDefault("PT90S")
     Duration timeout();
 }

@@ -1,7 +1,6 @@
-package io.zinteract.images.config;
+package io.zinteract.images.admission;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -21,21 +20,18 @@ public interface MemoryConfig {
     OptionalLong budgetBytes();
 
     /** Share of the maximum heap used as the budget when {@code MEMORY_BUDGET_BYTES} is unset ({@code MEMORY_BUDGET_FRACTION}). */
-    @WithDefault("0.5")
     double budgetFraction();
 
     /**
      * How long a request waits for room in the budget before it is answered 503 {@code SERVER_BUSY} with
      * {@code Retry-After} ({@code MEMORY_ADMISSION_WAIT}). The wait is a timer, never a blocked thread.
      */
-    @WithDefault("PT2S")
     Duration admissionWait();
 
     /**
      * How long a migration item waits for room before it is deferred to a later pass ({@code MEMORY_MIGRATION_WAIT});
      * a background job waits rather than competing with the API.
      */
-    @WithDefault("PT30S")
     Duration migrationWait();
 
     /**
@@ -43,6 +39,5 @@ public interface MemoryConfig {
      * client that sends headers and part of a body, then nothing, would otherwise hold its connection and its memory
      * reservation for as long as it likes. Time the service spends answering is not counted.
      */
-    @WithDefault("PT30S")
     Duration bodyIdleTimeout();
 }

@@ -1,4 +1,4 @@
-package io.zinteract.images.config;
+package io.zinteract.images.db;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 

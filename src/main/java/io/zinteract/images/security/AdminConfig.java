@@ -1,7 +1,6 @@
-package io.zinteract.images.config;
+package io.zinteract.images.security;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 import java.util.Optional;
 
@@ -19,6 +18,5 @@ public interface AdminConfig {
      * Lets admin endpoints run without a key when none is configured; for a developer's machine only
      * ({@code ADMIN_ALLOW_UNAUTHENTICATED}). Ignored when {@code ADMIN_API_KEY} is set.
      */
-    @WithDefault("false")
     boolean allowUnauthenticated();
 }

@@ -1,7 +1,6 @@
-package io.zinteract.images.config;
+package io.zinteract.images.upload;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 
@@ -16,13 +15,11 @@ public interface UploadConfig {
      * Lifetime of a presigned PUT URL ({@code PRESIGNED_UPLOAD_TTL}); R2 accepts 1 s to 7 days. Short is better: the
      * URL lets anyone holding it write the upload's object until it expires.
      */
-    @WithDefault("PT15M")
     Duration presignTtl();
 
     /**
      * How long after its URL expired an upload may still be completed ({@code PRESIGNED_UPLOAD_GRACE}), so that a PUT
      * started in the URL's last second can still be completed; afterwards completion answers 410.
      */
-    @WithDefault("PT10M")
     Duration completeGrace();
 }
