@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,10 @@ import java.util.concurrent.TimeoutException;
  * {@link R2Storage}; {@link MultipartUploader} puts them together. With an SSE-C key, create, every part and complete
  * carry it (abort has no SSE-C in the S3 API).
  */
+@Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
+@ExponentialBackoff(maxDelay = 5000)
+@CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
+        failOn = { TransientStorageException.class, TimeoutException.class })
 @ApplicationScoped
 public class R2Multipart {
 
@@ -38,11 +43,7 @@ public class R2Multipart {
     }
 
     /** Starts a multipart upload; the answer is its upload id. Class, type, metadata and key are fixed here. */
-    @Timeout(value = 30, unit = java.time.temporal.ChronoUnit.SECONDS)
-    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
-    @ExponentialBackoff(maxDelay = 5000)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
-            failOn = { TransientStorageException.class, TimeoutException.class })
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
     @CircuitBreakerName("r2-multipart-create")
     public Uni<String> createMultipart(String key, String contentType, Map<String, String> metadata, String storageClass) {
         ObjectKeys.validate(key);
@@ -60,11 +61,7 @@ public class R2Multipart {
      * Uploads bytes {@code offset .. offset+length} of {@code file} as part {@code number}, read from disk on each
      * attempt rather than held in memory; {@code md5Base64} goes out as Content-MD5. The answer is the part's ETag.
      */
-    @Timeout(value = 30, unit = java.time.temporal.ChronoUnit.SECONDS)
-    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
-    @ExponentialBackoff(maxDelay = 5000)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
-            failOn = { TransientStorageException.class, TimeoutException.class })
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
     @CircuitBreakerName("r2-multipart-part")
     public Uni<String> uploadPart(String key, String uploadId, int number, Path file, long offset, long length,
             String md5Base64) {
@@ -78,11 +75,7 @@ public class R2Multipart {
     }
 
     /** Joins the parts, in order, into the object; the answer is its ETag ({@code <hex>-<parts>} on R2). */
-    @Timeout(value = 30, unit = java.time.temporal.ChronoUnit.SECONDS)
-    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
-    @ExponentialBackoff(maxDelay = 5000)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
-            failOn = { TransientStorageException.class, TimeoutException.class })
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
     @CircuitBreakerName("r2-multipart-complete")
     public Uni<String> completeMultipart(String key, String uploadId, List<String> partEtags) {
         ObjectKeys.validate(key);
@@ -93,15 +86,11 @@ public class R2Multipart {
         return StoreCalls.call(config, "COMPLETE-MULTIPART", key, () -> client.completeMultipartUpload(b -> {
             b.bucket(config.bucket()).key(key).uploadId(uploadId).multipartUpload(u -> u.parts(parts));
             sse.ifPresent(k -> k.apply(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5));
-        })).map(response -> R2Storage.unquote(response.eTag()));
+        })).map(response -> R2Responses.unquote(response.eTag()));
     }
 
     /** Drops an unfinished upload and the parts stored so far; an upload already gone counts as dropped. */
-    @Timeout(value = 10, unit = java.time.temporal.ChronoUnit.SECONDS)
-    @Retry(maxRetries = 4, delay = 200, jitter = 100, retryOn = { TransientStorageException.class, TimeoutException.class })
-    @ExponentialBackoff(maxDelay = 5000)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2,
-            failOn = { TransientStorageException.class, TimeoutException.class })
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     @CircuitBreakerName("r2-multipart-abort")
     public Uni<Void> abortMultipart(String key, String uploadId) {
         ObjectKeys.validate(key);

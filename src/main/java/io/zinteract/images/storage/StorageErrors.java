@@ -20,16 +20,6 @@ final class StorageErrors {
         return t;
     }
 
-    /** HTTP status of a store answer inside {@code failure}, or 0 when the store never answered. */
-    static int status(Throwable failure) {
-        Throwable t = unwrap(failure);
-        return t instanceof SdkServiceException service ? service.statusCode() : 0;
-    }
-
-    static boolean notFound(Throwable failure) {
-        return status(failure) == 404;
-    }
-
     static StorageException translate(String operation, String target, Throwable failure) {
         Throwable t = unwrap(failure);
         if (t instanceof StorageException already) {

@@ -25,12 +25,8 @@ final class StoreCalls {
     /** Like {@link #call}, but an answer of 404 is an empty result, so "not found" never counts as a failure. */
     static <T> Uni<Optional<T>> optional(R2Config config, String operation, String target,
             Supplier<CompletableFuture<T>> request) {
-        return CallerContext.deliverOnCaller(Uni.createFrom().deferred(() -> {
-            requireConfigured(config);
-            return Uni.createFrom().completionStage(request.get());
-        })).map(Optional::of)
-                .onFailure(StorageErrors::notFound).recoverWithItem(Optional.empty())
-                .onFailure().transform(e -> StorageErrors.translate(operation, target, e));
+        return call(config, operation, target, request).map(Optional::of)
+                .onFailure(e -> e instanceof StorageException s && s.status() == 404).recoverWithItem(Optional.empty());
     }
 
     /** Fails fast, before the lazily built client is touched, when there is no R2 to talk to. */
