@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 import static io.zinteract.images.config.SettingsCheck.blank;
 
 /**
- * The settings that reach R2: account, endpoint, credentials, bucket and key layout, then the optional features
- * (multipart sizes, the SSE-C key, the storage-class age) and the lifetime of presigned GETs.
+ * The settings that reach R2: account, endpoint, credentials, bucket and key layout, then the optional features (the
+ * SSE-C key, the storage-class age) and the lifetime of presigned GETs. Multipart sizes are checked beside the
+ * multipart code.
  */
 @ApplicationScoped
 public class StorageSettings implements SettingsCheck {
@@ -21,8 +22,6 @@ public class StorageSettings implements SettingsCheck {
     private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9a-fA-F]{32}");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9-]{1,61}[a-z0-9]");
     private static final Pattern KEY_PREFIX = Pattern.compile("([A-Za-z0-9_-]+/)*");
-    /** R2's limit for one PUT. */
-    private static final long MAX_SINGLE_PUT = 5L * 1024 * 1024 * 1024;
 
     private final ServiceConfig service;
     private final R2Config r2;
@@ -87,18 +86,8 @@ public class StorageSettings implements SettingsCheck {
         return null;
     }
 
-    /** Multipart sizes, the SSE-C key and the storage-class age: the settings of R2's optional features. */
+    /** The SSE-C key and the storage-class age: the settings of R2's optional features (multipart: MultipartSettings). */
     private String featureProblem() {
-        long threshold = service.multipart().threshold();
-        if (threshold < PartPlan.MIN_PART || threshold > MAX_SINGLE_PUT) {
-            return "MULTIPART_THRESHOLD must be between " + PartPlan.MIN_PART + " (5 MiB) and " + MAX_SINGLE_PUT
-                    + " (5 GiB, R2's limit for one PUT)";
-        }
-        long partSize = service.multipart().partSize();
-        if (partSize < PartPlan.MIN_PART || partSize > PartPlan.MAX_PART) {
-            return "MULTIPART_PART_SIZE must be between " + PartPlan.MIN_PART + " (5 MiB) and " + PartPlan.MAX_PART
-                    + " (5 GiB), R2's part limits";
-        }
         Optional<SseCustomerKey> sse;
         try {
             sse = SseCustomerKey.parse(r2.sseCKey());

@@ -72,12 +72,6 @@ class StorageSettingsTest {
                 "R2_PUBLIC_URL cannot serve objects encrypted with R2_SSE_C_KEY (a browser cannot send the key); unset one of them");
         cases.put(new FakeSettings().with("R2_SSE_C_KEY", key32).with("R2_ENDPOINT", "http://s3.example.com"),
                 "R2_SSE_C_KEY needs an https R2_ENDPOINT: the key travels in request headers");
-        cases.put(new FakeSettings().with("MULTIPART_THRESHOLD", "1048576"),
-                "MULTIPART_THRESHOLD must be between 5242880 (5 MiB) and 5368709120 (5 GiB, R2's limit for one PUT)");
-        cases.put(new FakeSettings().with("MULTIPART_PART_SIZE", "1048576"),
-                "MULTIPART_PART_SIZE must be between 5242880 (5 MiB) and 5368709120 (5 GiB), R2's part limits");
-        cases.put(new FakeSettings().with("MULTIPART_PART_SIZE", "6000000000"),
-                "MULTIPART_PART_SIZE must be between 5242880 (5 MiB) and 5368709120 (5 GiB), R2's part limits");
         cases.put(new FakeSettings().with("R2_IA_AFTER_DAYS", "-1"),
                 "R2_IA_AFTER_DAYS must be a number of days, 0 or more (empty: never use STANDARD_IA)");
         cases.forEach((settings, expected) -> assertEquals(expected, problem(settings)));
@@ -85,7 +79,6 @@ class StorageSettingsTest {
         assertNull(problem(new FakeSettings().with("R2_SSE_C_KEY", key32).with("R2_ACCOUNT_ID", ACCOUNT)));
         assertNull(problem(new FakeSettings().with("R2_SSE_C_KEY", key32).with("R2_ENDPOINT", "http://127.0.0.1:9000")),
                 "plain HTTP is fine on loopback (local S3 servers, test proxies)");
-        assertNull(problem(new FakeSettings().with("R2_IA_AFTER_DAYS", "0").with("MULTIPART_THRESHOLD", "5242880")
-                .with("MULTIPART_PART_SIZE", "5242880")));
+        assertNull(problem(new FakeSettings().with("R2_IA_AFTER_DAYS", "0")));
     }
 }
