@@ -1,5 +1,8 @@
 package io.zinteract.images.storage;
 
+import io.zinteract.images.storage.model.ListPage;
+import io.zinteract.images.storage.model.ObjectStream;
+import io.zinteract.images.storage.model.ObjectHead;
 import io.smallrye.mutiny.Multi;
 import org.reactivestreams.FlowAdapters;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -12,7 +15,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /** Turns the SDK's answers into our records; ETags lose the quotes S3 wraps them in. */
-final class R2Responses {
+public final class R2Responses {
 
     private R2Responses() {
     }
@@ -50,7 +53,7 @@ final class R2Responses {
         return bytes;
     }
 
-    static String unquote(String etag) {
+    public static String unquote(String etag) {
         if (etag == null) {
             return null;
         }

@@ -2,11 +2,16 @@ package io.zinteract.images.storage;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.quarkus.runtime.StartupEvent;
+import io.zinteract.images.storage.model.BucketCorsRule;
+import io.zinteract.images.storage.model.ListPage;
+import io.zinteract.images.storage.model.ObjectHead;
+import io.zinteract.images.storage.model.ObjectStream;
+import io.zinteract.images.storage.model.PutObject;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -31,13 +36,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Our door to the object store (with {@link R2Multipart} for the calls of a multipart upload, and {@link R2Urls} for
- * the URLs that let others reach an object). It owns the bucket,
- * the time-outs, the retries and one circuit breaker per operation; "not found" is an answer, not a failure, so it
- * never trips a breaker. The retry and breaker policy is declared once on the class (and on {@link R2Multipart});
- * a call writes only what differs: its time-out, its breaker's name, and for calls that must not be repeated much,
- * fewer retries. Every method is lazy: nothing is sent until the returned {@link Uni} is subscribed, which is
- * what lets a retry send the request again.
+ * Our door to the object store (with {@code multipart.R2Multipart} for the calls of a multipart upload, and
+ * {@link R2Urls} for the URLs that let others reach an object). It owns the bucket, the time-outs, the retries and one
+ * circuit breaker per operation; "not found" is an answer, not a failure, so it never trips a breaker. The retry and
+ * breaker policy is declared once, on the class; a call writes only what differs: its time-out, its breaker's name
+ * and, for calls that must not be repeated much, fewer retries. Every method is lazy: nothing is sent until the
+ * returned {@link Uni} is subscribed, which is what lets a retry send the request again.
  *
  * <p>With an SSE-C key ({@code R2_SSE_C_KEY}) every call that reads or writes object data carries it; the S3 API
  * defines no SSE-C headers for DELETE, LIST and abort, so those go without.
@@ -65,10 +69,7 @@ public class R2Storage {
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
     }
 
-    /**
-     * Builds the clients at start: building them loads the CRT's native library and takes seconds, which must not
-     * happen on the event loop inside the first request or probe.
-     */
+    /** Builds the clients at start: that loads the CRT's native library, too slow for the event loop of a request. */
     void warmUp(@Observes @Priority(5) StartupEvent event) {
         if (config.configured()) {
             client.serviceName();
@@ -243,10 +244,7 @@ public class R2Storage {
                 .onFailure(R2Responses::noCorsConfiguration).recoverWithItem(List.of());
     }
 
-    /**
-     * A cheap call that proves the bucket answers with these credentials: list at most one key. Neither retried nor
-     * counted by a breaker, so readiness reports R2's own answer as it is now.
-     */
+    /** Lists at most one key, to prove the bucket answers; never retried nor counted, so readiness sees R2's answer. */
     @Retry(maxRetries = 0)
     @CircuitBreaker(skipOn = Throwable.class)
     public Uni<Void> ping(Duration timeout) {

@@ -15,12 +15,12 @@ import java.util.function.Supplier;
  * the caller's context ({@link CallerContext}), and with SDK failures turned
  * into ours, deciding once whether a failure is worth retrying.
  */
-final class StoreCalls {
+public final class StoreCalls {
 
     private StoreCalls() {
     }
 
-    static <T> Uni<T> call(R2Config config, String operation, String target, Supplier<CompletableFuture<T>> request) {
+    public static <T> Uni<T> call(R2Config config, String operation, String target, Supplier<CompletableFuture<T>> request) {
         return CallerContext.deliverOnCaller(Uni.createFrom().deferred(() -> {
             requireConfigured(config);
             return Uni.createFrom().completionStage(request.get());
@@ -28,7 +28,7 @@ final class StoreCalls {
     }
 
     /** Like {@link #call}, but an answer of 404 is an empty result, so "not found" never counts as a failure. */
-    static <T> Uni<Optional<T>> optional(R2Config config, String operation, String target,
+    public static <T> Uni<Optional<T>> optional(R2Config config, String operation, String target,
             Supplier<CompletableFuture<T>> request) {
         return call(config, operation, target, request).map(Optional::of)
                 .onFailure(e -> e instanceof StorageException s && s.status() == 404).recoverWithItem(Optional.empty());

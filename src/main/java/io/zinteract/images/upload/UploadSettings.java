@@ -1,7 +1,7 @@
 package io.zinteract.images.upload;
 
-import io.zinteract.images.config.SettingsCheck;
 import io.zinteract.images.storage.StorageSettings;
+import io.zinteract.images.config.SettingsCheck;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** A presigned upload URL must be one R2 will sign. */

@@ -1,7 +1,7 @@
 package io.zinteract.images.support;
 
-import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.storage.R2Config;
+import io.zinteract.images.config.ServiceConfig;
 
 import java.time.Duration;
 import java.util.HashMap;
