@@ -1,11 +1,11 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.storage.model.ListPage;
-import io.zinteract.images.storage.R2Storage;
-import io.zinteract.images.storage.StorageException;
-import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.config.MigrationConfig;
 import io.zinteract.images.upload.UploadConfig;
+import io.zinteract.images.storage.model.ListPage;
+import io.zinteract.images.storage.ObjectKeys;
+import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.storage.StorageException;
 import io.zinteract.images.upload.PendingUploadRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 

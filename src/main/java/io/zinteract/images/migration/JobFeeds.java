@@ -1,6 +1,5 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.image.Ids;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Gauge;
@@ -10,6 +9,7 @@ import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.zinteract.images.config.MigrationConfig;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
+import io.zinteract.images.image.Ids;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.sse.OutboundSseEvent;

@@ -1,7 +1,7 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.config.MigrationConfig;
+import io.zinteract.images.storage.R2Storage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;

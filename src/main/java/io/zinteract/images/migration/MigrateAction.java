@@ -1,24 +1,24 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.image.intake.ImageDefect;
-import io.zinteract.images.image.intake.ImageBytes;
-import io.zinteract.images.image.intake.ImageStructure;
-import io.zinteract.images.image.intake.ImageType;
-import io.zinteract.images.storage.model.PutObject;
-import io.zinteract.images.storage.model.ObjectHead;
-import io.zinteract.images.storage.R2Storage;
-import io.zinteract.images.storage.R2Urls;
-import io.zinteract.images.storage.NewObjects;
-import io.zinteract.images.storage.StorageException;
-import io.zinteract.images.storage.StorageClassPolicy;
-import io.zinteract.images.storage.ObjectKeyConflictException;
-import io.zinteract.images.storage.ObjectKeys;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.MigrationConfig;
 import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.db.Jdbc;
+import io.zinteract.images.image.intake.ImageBytes;
+import io.zinteract.images.image.intake.ImageDefect;
+import io.zinteract.images.image.intake.ImageStructure;
+import io.zinteract.images.image.intake.ImageType;
+import io.zinteract.images.storage.NewObjects;
+import io.zinteract.images.storage.model.ObjectHead;
+import io.zinteract.images.storage.ObjectKeyConflictException;
+import io.zinteract.images.storage.ObjectKeys;
+import io.zinteract.images.storage.model.PutObject;
+import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.storage.R2Urls;
+import io.zinteract.images.storage.StorageClassPolicy;
+import io.zinteract.images.storage.StorageException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 

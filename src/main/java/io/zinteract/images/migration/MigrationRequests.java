@@ -1,6 +1,5 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.image.Ids;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
+import io.zinteract.images.image.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;

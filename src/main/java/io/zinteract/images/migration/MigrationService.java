@@ -1,7 +1,5 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.image.Ids;
-import io.zinteract.images.storage.R2Storage;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.MigrationConfig;
@@ -9,6 +7,8 @@ import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
+import io.zinteract.images.image.Ids;
+import io.zinteract.images.storage.R2Storage;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 

@@ -1,12 +1,12 @@
 package io.zinteract.images.migration;
 
+import io.smallrye.mutiny.Uni;
+import io.zinteract.images.db.Blocking;
+import io.zinteract.images.db.Jdbc;
 import io.zinteract.images.image.intake.ImageBytes;
 import io.zinteract.images.image.intake.ImageType;
 import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.StorageException;
-import io.smallrye.mutiny.Uni;
-import io.zinteract.images.db.Blocking;
-import io.zinteract.images.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 

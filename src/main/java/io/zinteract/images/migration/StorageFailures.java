@@ -1,7 +1,7 @@
 package io.zinteract.images.migration;
 
-import io.zinteract.images.storage.StorageNotConfiguredException;
 import io.zinteract.images.storage.StorageException;
+import io.zinteract.images.storage.StorageNotConfiguredException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 

@@ -1,12 +1,12 @@
 package io.zinteract.images.migration;
 
+import io.smallrye.mutiny.Uni;
 import io.zinteract.images.image.intake.ImageBytes;
 import io.zinteract.images.storage.model.ListPage;
 import io.zinteract.images.storage.model.ObjectHead;
+import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.StorageException;
-import io.zinteract.images.storage.ObjectKeys;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
