@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.zinteract.images.config.MemoryConfig;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import jakarta.annotation.PreDestroy;

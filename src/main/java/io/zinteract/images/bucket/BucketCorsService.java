@@ -1,12 +1,12 @@
 package io.zinteract.images.bucket;
 
+import io.zinteract.images.storage.model.BucketCorsRule;
+import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.storage.StorageException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
-import io.zinteract.images.storage.BucketCorsRule;
-import io.zinteract.images.storage.R2Storage;
-import io.zinteract.images.storage.StorageException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 

@@ -1,9 +1,9 @@
 package io.zinteract.images.bucket;
 
+import io.zinteract.images.storage.model.BucketCorsRule;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
-import io.zinteract.images.storage.BucketCorsRule;
 
 import java.util.ArrayList;
 import java.util.Iterator;

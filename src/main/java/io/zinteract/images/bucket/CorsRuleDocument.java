@@ -1,9 +1,9 @@
 package io.zinteract.images.bucket;
 
+import io.zinteract.images.storage.model.BucketCorsRule;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.zinteract.images.storage.BucketCorsRule;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;

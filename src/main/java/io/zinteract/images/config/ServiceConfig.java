@@ -1,7 +1,6 @@
 package io.zinteract.images.config;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 import java.time.Duration;
@@ -19,11 +18,9 @@ public interface ServiceConfig {
      * {@code false} stores them base64 in {@code image_data} as the legacy app did ({@code ENABLE_R2_STORAGE}).
      */
     @WithName("enable-r2-storage")
-    @WithDefault("false")
     boolean enableR2Storage();
 
     /** Largest image accepted, in bytes ({@code MAX_IMAGE_BYTES}); 25 MiB by default. */
-    @WithDefault("26214400")
     long maxImageBytes();
 
     /**
@@ -31,7 +28,6 @@ public interface ServiceConfig {
      * 50 megapixels by default, like imgproxy's and Supabase's limits. Guards whoever decodes the image later against
      * decompression bombs: a small file can declare a canvas of gigabytes.
      */
-    @WithDefault("50000000")
     long maxImagePixels();
 
     /** Uploads above a size go to R2 as multipart uploads, streamed from disk part by part. */
@@ -42,7 +38,6 @@ public interface ServiceConfig {
          * Images larger than this many bytes are uploaded to R2 in parts instead of one PUT, and never held in memory
          * whole ({@code MULTIPART_THRESHOLD}); 100 MiB by default. Between 5 MiB and 5 GiB (R2's single PUT limit).
          */
-        @WithDefault("104857600")
         long threshold();
 
         /**
@@ -50,12 +45,10 @@ public interface ServiceConfig {
          * 5 MiB (R2's minimum for all parts but the last). Grown automatically when an image would need more than
          * 10,000 parts.
          */
-        @WithDefault("8388608")
         long partSize();
     }
 
     /** Path of the embedded SQLite database file ({@code SQLITE_PATH}). */
-    @WithDefault("data/images.db")
     String sqlitePath();
 
     /** How images stored in R2 are served by {@code GET /api/images/{id}}. */
@@ -66,11 +59,9 @@ public interface ServiceConfig {
          * {@code redirect} answers 302 to the public URL (or a presigned URL when there is none);
          * {@code proxy} streams the object through this service ({@code IMAGE_SERVE_MODE}).
          */
-        @WithDefault("redirect")
         ServeMode mode();
 
         /** Lifetime of presigned GET URLs handed out by redirects ({@code PRESIGN_TTL}); R2 allows 1 s to 7 days. */
-        @WithDefault("PT10M")
         Duration presignTtl();
     }
 
@@ -90,7 +81,6 @@ public interface ServiceConfig {
 
     interface Health {
         /** How long the readiness probe waits for R2 to list one key before reporting DOWN ({@code R2_HEALTH_TIMEOUT}). */
-        @WithDefault("PT2S")
         Duration r2Timeout();
     }
 }

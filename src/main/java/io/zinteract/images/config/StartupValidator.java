@@ -1,53 +1,31 @@
 package io.zinteract.images.config;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.runtime.configuration.ConfigurationException;
-import io.quarkus.runtime.configuration.MemorySize;
-import io.zinteract.images.storage.PartPlan;
-import io.zinteract.images.storage.SseCustomerKey;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
-import java.net.URI;
-import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Refuses to start on missing or contradictory settings, with one line that names the environment variable to fix,
- * instead of failing later on the first request.
+ * instead of failing later on the first request. The rules live with each feature ({@link SettingsCheck}); this
+ * runs them in their order and reports the first problem.
  */
 @ApplicationScoped
 public class StartupValidator {
 
-    private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9a-fA-F]{32}");
-    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9-]{1,61}[a-z0-9]");
-    private static final Pattern KEY_PREFIX = Pattern.compile("([A-Za-z0-9_-]+/)*");
-    private static final Pattern CORS_ORIGIN = Pattern.compile("\\*|/.+/|https?://[^/\\s]+");
-    private static final long MAX_SINGLE_PUT = 5L * 1024 * 1024 * 1024;
+    private final List<SettingsCheck> checks;
 
-    private final ServiceConfig service;
-    private final R2Config r2;
-    private final long maxRequestBytes;
-    private final Optional<String> adminKey;
-    private final Duration uploadTtl;
-    private final List<String> corsOrigins;
-
-    @jakarta.inject.Inject
-    public StartupValidator(ServiceConfig service, R2Config r2, AdminConfig admin, UploadConfig uploads, CorsConfig cors,
-            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxRequestBytes) {
-        this(service, r2, maxRequestBytes.asLongValue(), admin.apiKey(), uploads.presignTtl(),
-                cors.origins().orElse(List.of()));
+    @Inject
+    public StartupValidator(@Any Instance<SettingsCheck> checks) {
+        this(checks.stream().toList());
     }
 
-    StartupValidator(ServiceConfig service, R2Config r2, long maxRequestBytes, Optional<String> adminKey,
-            Duration uploadTtl, List<String> corsOrigins) {
-        this.service = service;
-        this.r2 = r2;
-        this.maxRequestBytes = maxRequestBytes;
-        this.adminKey = adminKey;
-        this.uploadTtl = uploadTtl;
-        this.corsOrigins = corsOrigins;
+    StartupValidator(List<SettingsCheck> checks) {
+        this.checks = checks.stream().sorted(Comparator.comparingInt(SettingsCheck::order)).toList();
     }
 
     public void validate() {
@@ -59,119 +37,13 @@ public class StartupValidator {
 
     /** The first problem found, or null when the settings are usable. Package-private for tests. */
     String firstProblem() {
-        if (blank(r2.accessKeyId()) != blank(r2.secretAccessKey())) {
-            return blank(r2.accessKeyId())
-                    ? "R2_ACCESS_KEY_ID is missing while R2_SECRET_ACCESS_KEY is set"
-                    : "R2_SECRET_ACCESS_KEY is missing while R2_ACCESS_KEY_ID is set";
-        }
-        if (!blank(r2.accountId()) && !ACCOUNT_ID.matcher(r2.accountId().get().trim()).matches()) {
-            return "R2_ACCOUNT_ID must be the 32-character hexadecimal Cloudflare account id";
-        }
-        if (!blank(r2.endpoint()) && !httpUrl(r2.endpoint().get())) {
-            return "R2_ENDPOINT must be an http(s) URL such as https://<account>.r2.cloudflarestorage.com";
-        }
-        if (!blank(r2.publicUrl()) && !httpUrl(r2.publicUrl().get())) {
-            return "R2_PUBLIC_URL must be an http(s) URL such as https://images.example.com";
-        }
-        if (!BUCKET.matcher(r2.bucket()).matches()) {
-            return "R2_BUCKET must be 3 to 63 lowercase letters, digits or hyphens";
-        }
-        if (!KEY_PREFIX.matcher(r2.keyPrefix()).matches()) {
-            return "R2_KEY_PREFIX must be empty or folders of [A-Za-z0-9_-] each ending in '/'";
-        }
-        if (r2.readBufferBytes() < 64 * 1024 || r2.readBufferBytes() > 256L * 1024 * 1024) {
-            return "R2_READ_BUFFER_BYTES must be between 65536 and 268435456";
-        }
-        if (service.enableR2Storage() && !r2.configured()) {
-            if (blank(r2.endpoint()) && blank(r2.accountId())) {
-                return "ENABLE_R2_STORAGE=true needs R2_ACCOUNT_ID or R2_ENDPOINT";
-            }
-            return "ENABLE_R2_STORAGE=true needs R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY";
-        }
-        if (service.maxImageBytes() < 1 || service.maxImageBytes() > MAX_SINGLE_PUT) {
-            return "MAX_IMAGE_BYTES must be between 1 and " + MAX_SINGLE_PUT;
-        }
-        if (service.maxImagePixels() < 1) {
-            return "MAX_IMAGE_PIXELS must be at least 1";
-        }
-        if (service.maxImageBytes() + 64 * 1024 > maxRequestBytes) {
-            return "MAX_REQUEST_BYTES (" + maxRequestBytes + ") must exceed MAX_IMAGE_BYTES by at least 64 KiB of multipart framing";
-        }
-        String storageProblem = storageProblem();
-        if (storageProblem != null) {
-            return storageProblem;
-        }
-        Duration ttl = service.serve().presignTtl();
-        if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(7)) > 0) {
-            return "PRESIGN_TTL must be between PT1S and P7D (R2's presign limits)";
-        }
-        if (uploadTtl.compareTo(Duration.ofSeconds(1)) < 0 || uploadTtl.compareTo(Duration.ofDays(7)) > 0) {
-            return "PRESIGNED_UPLOAD_TTL must be between PT1S and P7D (R2's presign limits)";
-        }
-        for (String origin : corsOrigins) {
-            if (!CORS_ORIGIN.matcher(origin.trim()).matches()) {
-                return "CORS_ORIGINS entries must be origins such as https://app.example.com (scheme, host, optional "
-                        + "port, no path), * or a /regular expression/; got " + origin.trim();
+        for (SettingsCheck check : checks) {
+            String problem = check.problem();
+            if (problem != null) {
+                return problem;
             }
         }
-        if (!blank(adminKey) && adminKey.get().trim().length() < 16) {
-            return "ADMIN_API_KEY must be at least 16 characters (e.g. openssl rand -hex 32)";
-        }
-        if (service.sqlitePath().isBlank()) {
-            return "SQLITE_PATH must not be empty";
-        }
         return null;
-    }
-
-    /** Multipart sizes, the SSE-C key and the storage-class age: the settings of R2's optional features. */
-    private String storageProblem() {
-        long threshold = service.multipart().threshold();
-        if (threshold < PartPlan.MIN_PART || threshold > MAX_SINGLE_PUT) {
-            return "MULTIPART_THRESHOLD must be between " + PartPlan.MIN_PART + " (5 MiB) and " + MAX_SINGLE_PUT
-                    + " (5 GiB, R2's limit for one PUT)";
-        }
-        long partSize = service.multipart().partSize();
-        if (partSize < PartPlan.MIN_PART || partSize > PartPlan.MAX_PART) {
-            return "MULTIPART_PART_SIZE must be between " + PartPlan.MIN_PART + " (5 MiB) and " + PartPlan.MAX_PART
-                    + " (5 GiB), R2's part limits";
-        }
-        Optional<SseCustomerKey> sse;
-        try {
-            sse = SseCustomerKey.parse(r2.sseCKey());
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
-        }
-        if (sse.isPresent() && !blank(r2.publicUrl())) {
-            return "R2_PUBLIC_URL cannot serve objects encrypted with R2_SSE_C_KEY (a browser cannot send the key); "
-                    + "unset one of them";
-        }
-        if (sse.isPresent() && r2.effectiveEndpoint().map(StartupValidator::plainHttpOffLoopback).orElse(false)) {
-            return "R2_SSE_C_KEY needs an https R2_ENDPOINT: the key travels in request headers";
-        }
-        if (r2.iaAfterDays().isPresent() && r2.iaAfterDays().getAsInt() < 0) {
-            return "R2_IA_AFTER_DAYS must be a number of days, 0 or more (empty: never use STANDARD_IA)";
-        }
-        return null;
-    }
-
-    private static boolean plainHttpOffLoopback(String endpoint) {
-        URI uri = URI.create(endpoint.trim());
-        String host = uri.getHost() == null ? "" : uri.getHost();
-        return "http".equals(uri.getScheme())
-                && !(host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1"));
-    }
-
-    private static boolean blank(Optional<String> value) {
-        return value.filter(s -> !s.isBlank()).isEmpty();
-    }
-
-    private static boolean httpUrl(String value) {
-        try {
-            URI uri = URI.create(value.trim());
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     /**

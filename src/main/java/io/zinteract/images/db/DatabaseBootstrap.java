@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import io.quarkus.arc.Arc;
 import io.quarkus.flyway.FlywayDataSource;
-import io.zinteract.images.config.DatabaseUrlConfigSource;
 import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
 

@@ -3,7 +3,6 @@ package io.zinteract.images.db;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.runtime.AgroalDataSourceUtil;
 import io.quarkus.datasource.common.runtime.DataSourceUtil;
-import io.zinteract.images.config.DatabaseUrlConfigSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;

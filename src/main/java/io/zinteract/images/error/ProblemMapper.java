@@ -1,10 +1,10 @@
 package io.zinteract.images.error;
 
+import io.zinteract.images.storage.StorageNotConfiguredException;
+import io.zinteract.images.storage.StorageException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.zinteract.images.db.Jdbc;
-import io.zinteract.images.storage.StorageException;
-import io.zinteract.images.storage.StorageNotConfiguredException;
 import jakarta.ws.rs.WebApplicationException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.HttpHeaders;

@@ -1,8 +1,9 @@
 package io.zinteract.images.generation;
 
+import io.zinteract.images.image.ImageResponses;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.docs.OpenApiDefinitions;
-import io.zinteract.images.image.ImageResponses;
+import io.zinteract.images.error.Problem;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

@@ -1,16 +1,15 @@
 package io.zinteract.images.generation;
 
+import io.zinteract.images.image.ImageRepository;
+import io.zinteract.images.image.ImageIntake;
+import io.zinteract.images.image.ImageService;
+import io.zinteract.images.image.StoredImage;
+import io.zinteract.images.image.NewImageRow;
 import io.smallrye.mutiny.Uni;
-import io.zinteract.images.config.GenerationConfig;
 import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
-import io.zinteract.images.image.ImageRepository;
-import io.zinteract.images.image.ImageIntake;
-import io.zinteract.images.image.ImageService;
-import io.zinteract.images.image.NewImageRow;
-import io.zinteract.images.image.StoredImage;
 import io.zinteract.images.ingest.IngestRefusedException;
 import io.zinteract.images.ingest.SafeUrlFetcher;
 import jakarta.enterprise.context.ApplicationScoped;

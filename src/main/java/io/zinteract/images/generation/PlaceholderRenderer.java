@@ -1,7 +1,7 @@
 package io.zinteract.images.generation;
 
-import io.zinteract.images.image.ImageBytes;
 
+import io.zinteract.images.image.intake.ImageBytes;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

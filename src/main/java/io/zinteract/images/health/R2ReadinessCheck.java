@@ -1,9 +1,9 @@
 package io.zinteract.images.health;
 
+import io.zinteract.images.storage.R2Storage;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.ServiceConfig;
-import io.zinteract.images.storage.R2Storage;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;

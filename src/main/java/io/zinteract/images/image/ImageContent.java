@@ -1,7 +1,7 @@
 package io.zinteract.images.image;
 
-import io.zinteract.images.storage.ObjectStream;
 
+import io.zinteract.images.storage.model.ObjectStream;
 import java.net.URI;
 
 /** How a GET of an image is answered: the bytes themselves, a redirect, a stream from the bucket, or 304. */

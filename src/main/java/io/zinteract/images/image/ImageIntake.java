@@ -1,5 +1,9 @@
 package io.zinteract.images.image;
 
+import io.zinteract.images.image.intake.ImageDefect;
+import io.zinteract.images.image.intake.ImageBytes;
+import io.zinteract.images.image.intake.ImageStructure;
+import io.zinteract.images.image.intake.ImageType;
 import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;

@@ -1,12 +1,14 @@
 package io.zinteract.images.image;
 
+import io.zinteract.images.image.intake.ImageBytes;
+import io.zinteract.images.image.intake.ImageType;
+import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.storage.R2Urls;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
-import io.zinteract.images.storage.R2Storage;
-import io.zinteract.images.storage.R2Urls;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.zinteract.images.admission.MemoryBudget;

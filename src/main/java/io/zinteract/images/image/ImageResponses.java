@@ -1,9 +1,11 @@
 package io.zinteract.images.image;
 
-import io.smallrye.mutiny.Uni;
-import io.zinteract.images.config.ServiceConfig;
+import io.zinteract.images.image.serve.StreamedBody;
+import io.zinteract.images.image.serve.ByteRange;
 import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.R2Urls;
+import io.smallrye.mutiny.Uni;
+import io.zinteract.images.config.ServiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;

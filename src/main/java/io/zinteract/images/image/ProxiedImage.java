@@ -1,9 +1,10 @@
 package io.zinteract.images.image;
 
+import io.zinteract.images.image.serve.ByteRange;
+import io.zinteract.images.storage.R2Storage;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
-import io.zinteract.images.storage.R2Storage;
 
 import java.util.Optional;
 

@@ -1,6 +1,5 @@
 package io.zinteract.images.ingest;
 
-import io.zinteract.images.config.IngestConfig;
 import io.zinteract.images.error.ErrorCode;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,7 +1,7 @@
 package io.zinteract.images.ingest;
 
-import io.zinteract.images.image.ImageType;
 
+import io.zinteract.images.image.intake.ImageType;
 import java.net.URI;
 
 /** An image fetched from a URL: its bytes, the type they really are, and the URL that finally answered. */

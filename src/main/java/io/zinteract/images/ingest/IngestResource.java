@@ -1,15 +1,15 @@
 package io.zinteract.images.ingest;
 
+import io.zinteract.images.image.ImageResponses;
+import io.zinteract.images.image.ImageIntake;
+import io.zinteract.images.image.ImageUpload;
+import io.zinteract.images.image.ImageService;
+import io.zinteract.images.image.StoredImage;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.docs.OpenApiDefinitions;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
-import io.zinteract.images.image.ImageResponses;
-import io.zinteract.images.image.ImageIntake;
-import io.zinteract.images.image.ImageService;
-import io.zinteract.images.image.ImageUpload;
-import io.zinteract.images.image.StoredImage;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

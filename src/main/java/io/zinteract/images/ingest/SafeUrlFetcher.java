@@ -1,5 +1,6 @@
 package io.zinteract.images.ingest;
 
+import io.zinteract.images.image.intake.ImageType;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -9,10 +10,8 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
 import io.vertx.mutiny.core.http.HttpClientResponse;
-import io.zinteract.images.config.IngestConfig;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ErrorCode;
-import io.zinteract.images.image.ImageType;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 

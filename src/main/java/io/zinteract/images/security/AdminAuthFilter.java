@@ -1,6 +1,5 @@
 package io.zinteract.images.security;
 
-import io.zinteract.images.config.AdminConfig;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.error.ProblemMapper;
 import jakarta.ws.rs.container.ContainerRequestContext;

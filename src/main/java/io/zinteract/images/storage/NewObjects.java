@@ -1,5 +1,7 @@
 package io.zinteract.images.storage;
 
+import io.zinteract.images.storage.model.PutObject;
+import io.zinteract.images.storage.model.ObjectHead;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,6 +1,5 @@
 package io.zinteract.images.storage;
 
-import io.zinteract.images.config.R2Config;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;

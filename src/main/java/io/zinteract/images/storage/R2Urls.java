@@ -1,6 +1,6 @@
 package io.zinteract.images.storage;
 
-import io.zinteract.images.config.R2Config;
+import io.zinteract.images.storage.model.PresignedPut;
 import jakarta.enterprise.context.ApplicationScoped;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.GetObjectPresignRequest;

@@ -1,12 +1,12 @@
 package io.zinteract.images.tiering;
 
+import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.storage.StorageClassPolicy;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
-import io.zinteract.images.storage.R2Storage;
-import io.zinteract.images.storage.StorageClassPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 

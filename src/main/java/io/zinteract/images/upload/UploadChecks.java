@@ -4,7 +4,7 @@ import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.image.ImageIntake;
-import io.zinteract.images.image.ImageType;
+import io.zinteract.images.image.intake.ImageType;
 import io.zinteract.images.storage.R2Storage;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,9 +1,10 @@
 package io.zinteract.images.upload;
 
-import io.smallrye.mutiny.Uni;
-import io.zinteract.images.docs.OpenApiDefinitions;
 import io.zinteract.images.image.ImageResponses;
 import io.zinteract.images.image.StoredImage;
+import io.smallrye.mutiny.Uni;
+import io.zinteract.images.docs.OpenApiDefinitions;
+import io.zinteract.images.error.Problem;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

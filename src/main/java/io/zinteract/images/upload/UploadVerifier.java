@@ -1,16 +1,16 @@
 package io.zinteract.images.upload;
 
+import io.zinteract.images.image.intake.ImageDefect;
+import io.zinteract.images.image.intake.ImageBytes;
+import io.zinteract.images.image.intake.ImageStructure;
+import io.zinteract.images.image.intake.ImageType;
+import io.zinteract.images.storage.model.ObjectHead;
+import io.zinteract.images.storage.R2Storage;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.config.ServiceConfig;
-import io.zinteract.images.image.ImageBytes;
-import io.zinteract.images.image.ImageDefect;
-import io.zinteract.images.image.ImageStructure;
-import io.zinteract.images.image.ImageType;
-import io.zinteract.images.storage.ObjectHead;
-import io.zinteract.images.storage.R2Storage;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Base64;

@@ -79,7 +79,7 @@ class AdmissionTest {
         all.release();
         var answer = upload.get();
         assertEquals(201, answer.statusCode(), answer.asString());
-        assertEquals(io.zinteract.images.image.ImageBytes.sha256Hex(image), answer.jsonPath().getString("sha256"));
+        assertEquals(io.zinteract.images.image.intake.ImageBytes.sha256Hex(image), answer.jsonPath().getString("sha256"));
         assertEquals("r2", answer.jsonPath().getString("storage"));
     }
 

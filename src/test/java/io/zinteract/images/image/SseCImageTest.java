@@ -1,5 +1,7 @@
 package io.zinteract.images.image;
 
+import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.storage.R2Urls;
 import io.zinteract.images.support.Admin;
 import io.zinteract.images.support.BigImages;
 import io.zinteract.images.support.BucketClient;
@@ -12,8 +14,7 @@ import io.zinteract.images.support.server.S3TestProxy;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
-import io.zinteract.images.storage.R2Storage;
-import io.zinteract.images.storage.R2Urls;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

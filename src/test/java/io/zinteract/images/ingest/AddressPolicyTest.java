@@ -1,6 +1,5 @@
 package io.zinteract.images.ingest;
 
-import io.zinteract.images.config.IngestConfig;
 import io.zinteract.images.error.ErrorCode;
 import org.junit.jupiter.api.Test;
 

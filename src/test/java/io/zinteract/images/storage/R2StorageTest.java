@@ -1,5 +1,8 @@
 package io.zinteract.images.storage;
 
+import io.zinteract.images.storage.model.ListPage;
+import io.zinteract.images.storage.model.PutObject;
+import io.zinteract.images.storage.model.ObjectHead;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.TestImages;
 import io.zinteract.images.support.profile.Profiles;

@@ -1,10 +1,10 @@
 package io.zinteract.images.migration.action;
 
 import io.zinteract.images.config.ServiceConfig;
-import io.zinteract.images.image.ImageBytes;
-import io.zinteract.images.image.ImageDefect;
-import io.zinteract.images.image.ImageStructure;
-import io.zinteract.images.image.ImageType;
+import io.zinteract.images.image.intake.ImageBytes;
+import io.zinteract.images.image.intake.ImageDefect;
+import io.zinteract.images.image.intake.ImageStructure;
+import io.zinteract.images.image.intake.ImageType;
 import io.zinteract.images.migration.job.WorkRow;
 import io.zinteract.images.storage.NewObjects;
 import io.zinteract.images.storage.ObjectKeyConflictException;

@@ -1,6 +1,6 @@
 package io.zinteract.images.migration.action;
 
-import io.zinteract.images.config.UploadConfig;
+import io.zinteract.images.upload.UploadConfig;
 import io.zinteract.images.migration.engine.MigrationConfig;
 import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.ImageNote;
@@ -8,7 +8,7 @@ import io.zinteract.images.migration.job.JobContext;
 import io.zinteract.images.migration.job.JobReport;
 import io.zinteract.images.migration.job.Listing;
 import io.zinteract.images.migration.job.StorageFailures;
-import io.zinteract.images.storage.ListPage;
+import io.zinteract.images.storage.model.ListPage;
 import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.StorageException;

@@ -2,7 +2,7 @@ package io.zinteract.images.migration.action;
 
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.db.Blocking;
-import io.zinteract.images.image.ImageBytes;
+import io.zinteract.images.image.intake.ImageBytes;
 import io.zinteract.images.migration.engine.MigrationConfig;
 import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.ItemResult;
@@ -10,6 +10,7 @@ import io.zinteract.images.migration.job.JobAction;
 import io.zinteract.images.migration.job.JobContext;
 import io.zinteract.images.migration.job.StorageFailures;
 import io.zinteract.images.migration.job.WorkRow;
+import io.zinteract.images.db.Jdbc;
 import io.zinteract.images.storage.R2Storage;
 import jakarta.enterprise.context.ApplicationScoped;
 

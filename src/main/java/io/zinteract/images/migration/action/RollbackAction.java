@@ -2,14 +2,15 @@ package io.zinteract.images.migration.action;
 
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.db.Blocking;
-import io.zinteract.images.image.ImageBytes;
-import io.zinteract.images.image.ImageType;
+import io.zinteract.images.image.intake.ImageBytes;
+import io.zinteract.images.image.intake.ImageType;
 import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.ItemResult;
 import io.zinteract.images.migration.job.JobAction;
 import io.zinteract.images.migration.job.JobContext;
 import io.zinteract.images.migration.job.StorageFailures;
 import io.zinteract.images.migration.job.WorkRow;
+import io.zinteract.images.db.Jdbc;
 import io.zinteract.images.storage.R2Storage;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

@@ -1,7 +1,7 @@
 package io.zinteract.images.migration.action;
 
 import io.smallrye.mutiny.Uni;
-import io.zinteract.images.image.ImageBytes;
+import io.zinteract.images.image.intake.ImageBytes;
 import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.ImageNote;
 import io.zinteract.images.migration.job.ItemResult;
@@ -11,8 +11,8 @@ import io.zinteract.images.migration.job.JobReport;
 import io.zinteract.images.migration.job.Listing;
 import io.zinteract.images.migration.job.StorageFailures;
 import io.zinteract.images.migration.job.WorkRow;
-import io.zinteract.images.storage.ListPage;
-import io.zinteract.images.storage.ObjectHead;
+import io.zinteract.images.storage.model.ListPage;
+import io.zinteract.images.storage.model.ObjectHead;
 import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.StorageException;

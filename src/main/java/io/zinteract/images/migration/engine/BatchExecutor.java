@@ -3,7 +3,7 @@ package io.zinteract.images.migration.engine;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.admission.MemoryBudget;
-import io.zinteract.images.config.MemoryConfig;
+import io.zinteract.images.admission.MemoryConfig;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
