@@ -1,10 +1,10 @@
 package io.zinteract.images.generation;
 
-import io.zinteract.images.image.ImageRepository;
+import io.zinteract.images.image.data.ImageRepository;
 import io.zinteract.images.image.ImageIntake;
 import io.zinteract.images.image.ImageService;
 import io.zinteract.images.image.StoredImage;
-import io.zinteract.images.image.NewImageRow;
+import io.zinteract.images.image.data.NewImageRow;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.db.Blocking;

@@ -1,6 +1,7 @@
 package io.zinteract.images.image;
 
 
+import io.zinteract.images.image.data.StorageKind;
 import io.zinteract.images.storage.model.ObjectStream;
 import java.net.URI;
 

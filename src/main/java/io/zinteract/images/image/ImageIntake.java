@@ -1,5 +1,7 @@
 package io.zinteract.images.image;
 
+import io.zinteract.images.image.data.Ids;
+import io.zinteract.images.image.data.NewImageRow;
 import io.zinteract.images.image.intake.ImageDefect;
 import io.zinteract.images.image.intake.ImageBytes;
 import io.zinteract.images.image.intake.ImageStructure;

@@ -1,5 +1,7 @@
 package io.zinteract.images.image;
 
+import io.zinteract.images.image.data.ImageRecord;
+import io.zinteract.images.image.data.StorageKind;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 

@@ -1,5 +1,10 @@
 package io.zinteract.images.image;
 
+import io.zinteract.images.image.data.Ids;
+import io.zinteract.images.image.data.ImageRecord;
+import io.zinteract.images.image.data.ImageRepository;
+import io.zinteract.images.image.data.PageCursor;
+import io.zinteract.images.image.data.StorageKind;
 import io.zinteract.images.image.intake.ImageBytes;
 import io.zinteract.images.image.intake.ImageType;
 import io.zinteract.images.storage.R2Storage;

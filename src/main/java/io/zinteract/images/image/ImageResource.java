@@ -1,5 +1,7 @@
 package io.zinteract.images.image;
 
+import io.zinteract.images.image.data.ImageRecord;
+import io.zinteract.images.image.data.PageCursor;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.docs.AdminResponses;
 import io.zinteract.images.docs.ImageUploadResponses;

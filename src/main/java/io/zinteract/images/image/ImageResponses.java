@@ -1,5 +1,8 @@
 package io.zinteract.images.image;
 
+import io.zinteract.images.image.data.Ids;
+import io.zinteract.images.image.data.ImageRecord;
+import io.zinteract.images.image.data.StorageKind;
 import io.zinteract.images.image.serve.StreamedBody;
 import io.zinteract.images.image.serve.ByteRange;
 import io.zinteract.images.storage.R2Storage;

@@ -1,5 +1,9 @@
 package io.zinteract.images.image;
 
+import io.zinteract.images.image.data.Ids;
+import io.zinteract.images.image.data.ImageRepository;
+import io.zinteract.images.image.data.NewImageRow;
+import io.zinteract.images.image.data.StorageKind;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.admission.MemoryBudget;

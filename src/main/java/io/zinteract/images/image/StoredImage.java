@@ -1,5 +1,6 @@
 package io.zinteract.images.image;
 
+import io.zinteract.images.image.data.StorageKind;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**

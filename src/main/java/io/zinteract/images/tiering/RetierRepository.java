@@ -1,7 +1,7 @@
 package io.zinteract.images.tiering;
 
 import io.zinteract.images.db.Jdbc;
-import io.zinteract.images.image.ImageTable;
+import io.zinteract.images.image.data.ImageTable;
 import io.zinteract.images.storage.StorageClassPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 

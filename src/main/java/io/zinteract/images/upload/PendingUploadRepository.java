@@ -1,8 +1,8 @@
 package io.zinteract.images.upload;
 
 import io.zinteract.images.db.Jdbc;
-import io.zinteract.images.image.ImageRepository;
-import io.zinteract.images.image.NewImageRow;
+import io.zinteract.images.image.data.ImageRepository;
+import io.zinteract.images.image.data.NewImageRow;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.ResultSet;

@@ -4,8 +4,8 @@ import io.zinteract.images.db.Jdbc;
 import io.zinteract.images.migration.job.ImageNote;
 import io.zinteract.images.migration.job.Listing;
 import io.zinteract.images.migration.job.WorkRow;
-import io.zinteract.images.image.ImageTable;
-import io.zinteract.images.image.ImageTable.MigrationStatus;
+import io.zinteract.images.image.data.ImageTable;
+import io.zinteract.images.image.data.ImageTable.MigrationStatus;
 import io.zinteract.images.storage.ObjectKeyConflictException;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
-import io.zinteract.images.image.Ids;
+import io.zinteract.images.image.data.Ids;
 import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.JobOptions;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -6,7 +6,7 @@ import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
-import io.zinteract.images.image.Ids;
+import io.zinteract.images.image.data.Ids;
 import io.zinteract.images.migration.action.MigrationRepository;
 import io.zinteract.images.migration.action.RemainingBase64;
 import io.zinteract.images.migration.engine.ActiveJob;

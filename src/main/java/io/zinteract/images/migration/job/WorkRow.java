@@ -1,6 +1,6 @@
 package io.zinteract.images.migration.job;
 
-import io.zinteract.images.image.ImageTable;
+import io.zinteract.images.image.data.ImageTable;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -8,7 +8,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
-import io.zinteract.images.image.Ids;
+import io.zinteract.images.image.data.Ids;
 import io.zinteract.images.migration.engine.JobRunner;
 import io.zinteract.images.migration.engine.MigrationConfig;
 import jakarta.annotation.PreDestroy;

@@ -1,10 +1,10 @@
-package io.zinteract.images.image;
+package io.zinteract.images.image.data;
 
 import io.zinteract.images.db.Jdbc;
-import io.zinteract.images.image.ImageTable.MigrationStatus;
-import io.zinteract.images.image.ImageTable.Status;
-import io.zinteract.images.image.NewImageRow.Owner;
-import io.zinteract.images.image.NewImageRow.Placement;
+import io.zinteract.images.image.data.ImageTable.MigrationStatus;
+import io.zinteract.images.image.data.ImageTable.Status;
+import io.zinteract.images.image.data.NewImageRow.Owner;
+import io.zinteract.images.image.data.NewImageRow.Placement;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;

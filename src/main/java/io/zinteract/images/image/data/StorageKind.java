@@ -1,4 +1,4 @@
-package io.zinteract.images.image;
+package io.zinteract.images.image.data;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 

@@ -1,7 +1,7 @@
-package io.zinteract.images.image;
+package io.zinteract.images.image.data;
 
-import io.zinteract.images.image.ImageTable.MigrationStatus;
-import io.zinteract.images.image.ImageTable.Status;
+import io.zinteract.images.image.data.ImageTable.MigrationStatus;
+import io.zinteract.images.image.data.ImageTable.Status;
 
 /**
  * Everything written when an image is created, in the parts that are decided apart: who asked ({@link Owner}), what

@@ -1,4 +1,4 @@
-package io.zinteract.images.image;
+package io.zinteract.images.image.data;
 
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;

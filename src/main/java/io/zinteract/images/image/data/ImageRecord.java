@@ -1,4 +1,4 @@
-package io.zinteract.images.image;
+package io.zinteract.images.image.data;
 
 /**
  * One row of {@code images} without its base64 payload (loaded only when served). {@code base64Length} is the length
