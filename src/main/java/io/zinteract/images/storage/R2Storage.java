@@ -2,6 +2,7 @@ package io.zinteract.images.storage;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.arc.NoClassInterceptors;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
@@ -40,8 +41,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link R2Urls} for the URLs that let others reach an object). It owns the bucket, the time-outs, the retries and one
  * circuit breaker per operation; "not found" is an answer, not a failure, so it never trips a breaker. The retry and
  * breaker policy is declared once, on the class; a call writes only what differs: its time-out, its breaker's name
- * and, for calls that must not be repeated much, fewer retries. Every method is lazy: nothing is sent until the
- * returned {@link Uni} is subscribed, which is what lets a retry send the request again.
+ * and, for calls that must not be repeated much, fewer retries; accessors and compositions of guarded calls opt out
+ * ({@link NoClassInterceptors}). Calls are lazy: nothing is sent before the {@link Uni} is subscribed, so a retry resends.
  *
  * <p>With an SSE-C key ({@code R2_SSE_C_KEY}) every call that reads or writes object data carries it; the S3 API
  * defines no SSE-C headers for DELETE, LIST and abort, so those go without.
@@ -70,37 +71,39 @@ public class R2Storage {
     }
 
     /** Builds the clients at start: that loads the CRT's native library, too slow for the event loop of a request. */
+    @NoClassInterceptors
     void warmUp(@Observes @Priority(5) StartupEvent event) {
         if (config.configured()) {
             client.serviceName();
         }
     }
 
+    @NoClassInterceptors
     public boolean configured() {
         return config.configured();
     }
 
+    @NoClassInterceptors
     public String bucket() {
         return config.bucket();
     }
 
+    @NoClassInterceptors
     public Optional<String> endpoint() {
         return config.effectiveEndpoint();
     }
 
-    /**
-     * True when objects are encrypted with a customer key (SSE-C). Such objects can only be read by a request that
-     * carries the key, so they must be streamed through this service: no public URL, no presigned URL.
-     */
+    /** Objects are encrypted with a customer key (SSE-C): only requests with the key read them, so no URLs. */
+    @NoClassInterceptors
     public boolean sseC() {
         return sse.isPresent();
     }
 
     /**
-     * Whether the ETag of a single-PUT object is the hex MD5 of its bytes. Not with SSE-C (the store hashes the
-     * ciphertext), so code that verifies uploads by comparing ETag and MD5 must skip that comparison then and rely
-     * on Content-MD5 (checked by the store on PUT) and on SHA-256 of the bytes read back.
+     * Whether a single-PUT object's ETag is the MD5 of its bytes: not with SSE-C (the store hashes the ciphertext), when
+     * uploads are proven by Content-MD5 (checked on PUT) and the SHA-256 of the bytes read back instead.
      */
+    @NoClassInterceptors
     public boolean etagIsMd5() {
         return sse.isEmpty();
     }
@@ -211,7 +214,8 @@ public class R2Storage {
                 .map(R2Responses::toPage);
     }
 
-    /** Every key under {@code prefix}, page after page until the store says there are no more. */
+    /** Every key under {@code prefix}, page after page; each page is one guarded {@link #list} call. */
+    @NoClassInterceptors
     public Multi<ListPage.Entry> listAll(String prefix, int pageSize) {
         return Multi.createBy().repeating()
                 .uni(AtomicReference<String>::new, token -> list(prefix, token.get(), pageSize)

@@ -12,11 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -32,6 +32,8 @@ import java.util.function.Function;
  * must run without signature checks. Without a key, any SSE-C header is a violation.
  */
 public final class S3TestProxy implements AutoCloseable {
+
+    private static final long DICE_SEED = 20261206L;
 
     /** One request as the service sent it. Header names are lower case; the body only when recorded and small. */
     public record Request(String method, String target, String path, Map<String, String> query, String operation,
@@ -82,6 +84,11 @@ public final class S3TestProxy implements AutoCloseable {
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger injected = new AtomicInteger();
+    /**
+     * Seeded, and seeded again by {@link #restore()}: the same requests meet the same faults on every run, so a test
+     * that asks for 20 % failures never sees none by chance.
+     */
+    private Random dice = new Random(DICE_SEED);
     private final Map<String, AtomicInteger> puts = new ConcurrentHashMap<>();
     private volatile Function<Request, Action> rule = r -> Action.FORWARD;
     private volatile double fail503;
@@ -185,6 +192,9 @@ public final class S3TestProxy implements AutoCloseable {
 
     /** Back to forwarding everything as it is; what was recorded stays. */
     public S3TestProxy restore() {
+        synchronized (this) {
+            dice = new Random(DICE_SEED);
+        }
         cut = false;
         fail503 = 0;
         fail429 = 0;
@@ -300,7 +310,10 @@ public final class S3TestProxy implements AutoCloseable {
     }
 
     private Action decide(Request request) {
-        double roll = ThreadLocalRandom.current().nextDouble();
+        double roll;
+        synchronized (this) {
+            roll = dice.nextDouble();
+        }
         Action action;
         if (cut || roll < reset) {
             action = Action.RESET;
