@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * How every SDK call is made, for the beans that wrap the client: lazily (a retry sends the request again), answered on
- * the caller's context ({@link CallerContext}), and with SDK failures turned
- * into ours, deciding once whether a failure is worth retrying.
+ * the caller's context ({@link CallerContext}), and with SDK failures turned into ours, deciding once whether a failure
+ * is worth retrying.
  */
 public final class StoreCalls {
 
