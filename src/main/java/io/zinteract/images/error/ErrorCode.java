@@ -13,6 +13,7 @@ public enum ErrorCode {
     MISSING_FIELD(400, "A required field is missing"),
     INVALID_ID(400, "An identifier has characters or a length that are not allowed"),
     INVALID_CURSOR(400, "The page cursor is not one this service issued"),
+    INVALID_VARIANT(400, "The variant or format is not one this service offers"),
     UNAUTHORIZED(401, "Authentication is required"),
     FORBIDDEN(403, "The credentials do not allow this"),
     ADMIN_DISABLED(403, "Admin endpoints are disabled on this service"),
@@ -39,6 +40,7 @@ public enum ErrorCode {
     IMAGE_TOO_MANY_PIXELS(422, "The image has more pixels than allowed"),
     IMAGE_TRAILING_DATA(422, "The image has data after its end"),
     IMAGE_MALFORMED(422, "The image's structure is invalid"),
+    VARIANT_NOT_POSSIBLE(422, "No variant can be made of this image"),
     RANGE_NOT_SATISFIABLE(416, "The requested range is outside the image"),
     HEADERS_TOO_LARGE(431, "The request headers are too large"),
     UPLOAD_NOT_FOUND(404, "No presigned upload has this id"),
@@ -77,6 +79,7 @@ public enum ErrorCode {
     DATABASE_UNAVAILABLE(503, "The database is unavailable"),
     TOO_MANY_WATCHERS(503, "Too many streams of migration job events are open"),
     MIGRATION_READS_BUSY(503, "Too many migration status reads are waiting for the database"),
+    VARIANTS_BUSY(503, "Variants are being made at capacity; retry shortly"),
     SERVER_BUSY(503, "The service is at its memory limit for images in flight; retry shortly"),
     INGEST_TIMEOUT(504, "The URL's server did not answer in time");
 

@@ -39,6 +39,9 @@ public class ObjectKeys {
     /** Prefix of presigned uploads waiting for verification. */
     public static final String UPLOAD_PREFIX = "uploads/";
 
+    /** Prefix of every variant's key ({@link #forVariant}). */
+    public static final String VARIANT_PREFIX = "variants/";
+
     /** An id that is its own key segment: exactly the ids whose key is what it was before encoded segments existed. */
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final String SEGMENT = "(?:[A-Za-z0-9_-]+|~[a-z2-7]*|~~[0-9a-f]{64})";
@@ -84,6 +87,35 @@ public class ObjectKeys {
         String key = UPLOAD_PREFIX + segment(uploadId);
         validate(key);
         return key;
+    }
+
+    /**
+     * The key of a variant of the image stored under {@code originalKey}: {@code variants/<stem>/<ext>/<preset>.<format>}
+     * with the original's key split at its extension ({@code _} when it has none), or, when that would not be a valid
+     * key (a legacy key of another shape, or over 1,024 bytes), {@code variants/~~<SHA-256 of the key>/-/<preset>.<format>}.
+     * Both forms map each (original key, preset, format) to a key of its own: the extension segment is never
+     * {@code -}, and an original's key never starts with {@value #VARIANT_PREFIX} (R2_KEY_PREFIX may not, and with an
+     * empty prefix an original's key has two segments, a variant's four or more). The same inputs always give the same
+     * key, so replicas making one variant at once write one object.
+     */
+    public static String forVariant(String originalKey, String preset, String extension) {
+        int slash = originalKey.lastIndexOf('/');
+        int dot = originalKey.lastIndexOf('.');
+        boolean hasExtension = dot > slash;
+        String stem = hasExtension ? originalKey.substring(0, dot) : originalKey;
+        String ext = hasExtension ? originalKey.substring(dot + 1) : "_";
+        String tail = "/" + segment(preset) + "." + extension;
+        String key = VARIANT_PREFIX + stem + "/" + ext + tail;
+        if (bytes(key) > MAX_KEY_BYTES || !KEY.matcher(key).matches() || ext.equals("-")) {
+            key = VARIANT_PREFIX + digest(originalKey) + "/-" + tail;
+        }
+        validate(key);
+        return key;
+    }
+
+    /** Whether {@code key} lies where variants are kept. */
+    public static boolean isVariantKey(String key) {
+        return key != null && key.startsWith(VARIANT_PREFIX);
     }
 
     /** Prefix under which every key of this service lies; listing it finds all our objects. */

@@ -2,12 +2,12 @@ package io.zinteract.images.image.data;
 
 /**
  * One row of {@code images} without its base64 payload (loaded only when served). {@code base64Length} is the length
- * of {@code image_data} in characters, 0 when there is none.
+ * of {@code image_data} in characters, 0 when there is none; {@code thumbhash} its placeholder, once a variant was made.
  */
 public record ImageRecord(String id, String sessionId, String participantId, String tableId, String personaId,
         String personaTitle, String imageUrl, String imageMimeType, String prompt, String provider, String status,
         String r2Key, String migrationStatus, Long migratedAt, Long createdAt, Long updatedAt, String contentType,
-        Long sizeBytes, String sha256, String storageClass, long base64Length) {
+        Long sizeBytes, String sha256, String storageClass, long base64Length, String thumbhash) {
 
     /** Whether {@code r2Key} names an object: {@link ImageTable#IN_R2} as the walks test it. */
     public boolean hasR2Object() {

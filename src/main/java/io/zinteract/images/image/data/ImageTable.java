@@ -41,7 +41,7 @@ public final class ImageTable {
     /** The columns of an {@link ImageRecord}: all but the base64 payload, of which only its length. */
     static final String RECORD_COLUMNS = "id, session_id, participant_id, table_id, persona_id, persona_title, "
             + "image_url, image_mime_type, prompt, provider, status, r2_key, migration_status, migrated_at, created_at, "
-            + "updated_at, content_type, size_bytes, sha256, storage_class, " + DATA_LENGTH + " AS base64_length";
+            + "updated_at, content_type, size_bytes, sha256, storage_class, thumbhash, " + DATA_LENGTH + " AS base64_length";
 
     private ImageTable() {
     }
@@ -91,6 +91,7 @@ public final class ImageTable {
                 rs.getString("provider"), rs.getString("status"), rs.getString("r2_key"),
                 rs.getString("migration_status"), longOrNull(rs, "migrated_at"), longOrNull(rs, "created_at"),
                 longOrNull(rs, "updated_at"), rs.getString("content_type"), longOrNull(rs, "size_bytes"),
-                rs.getString("sha256"), rs.getString("storage_class"), rs.getLong("base64_length"));
+                rs.getString("sha256"), rs.getString("storage_class"), rs.getLong("base64_length"),
+                rs.getString("thumbhash"));
     }
 }
