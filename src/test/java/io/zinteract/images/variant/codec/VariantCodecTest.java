@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 
 class VariantCodecTest {
@@ -143,6 +144,40 @@ class VariantCodecTest {
         assertFalse(TestImages.contains(out.bytes(), "ICC_PROFILE"));
         int back = TestImages.read(out.bytes(), "jpeg", "com.sun.").getRGB(16, 16);
         assertTrue(TestImages.distance(back, 0x808080) <= 6, Integer.toHexString(back));
+    }
+
+    @Test
+    void pngIccpProfileIsApplied() {
+        BufferedImage stored = new BufferedImage(96, 64, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 96; x++) {
+                int v = x < 48 ? 55 : 255 - y; // a flat patch beside a vertical ramp
+                stored.setRGB(x, y, v << 16 | v << 8 | v);
+            }
+        }
+        byte[] png = TestImages.png(stored);
+        DecodedImage ignored = codec.decode(png, later());
+        assertEquals(55, ignored.image().getRGB(10, 10) & 0xFF, "without a profile the stored values are sRGB");
+
+        Deflater deflater = new Deflater();
+        deflater.setInput(ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData());
+        deflater.finish();
+        byte[] compressed = new byte[1 << 16];
+        int length = deflater.deflate(compressed);
+        deflater.end();
+        ByteArrayOutputStream iccp = new ByteArrayOutputStream();
+        iccp.writeBytes("linear\0\0".getBytes(StandardCharsets.US_ASCII));
+        iccp.write(compressed, 0, length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(png, 0, 33); // signature and IHDR; iCCP must come before IDAT
+        chunk(out, "iCCP", iccp.toByteArray());
+        out.write(png, 33, png.length - 33);
+
+        DecodedImage decoded = codec.decode(out.toByteArray(), later());
+        int center = decoded.image().getRGB(10, 10);
+        assertTrue(TestImages.distance(center, 0x808080) <= 3, "converted to sRGB: " + Integer.toHexString(center));
+        Rendered rendered = codec.render(decoded, 48, VariantFormat.PNG, later());
+        assertEquals(List.of("IHDR", "IDAT", "IEND"), pngChunks(rendered.bytes()).stream().distinct().toList());
     }
 
     @Test
