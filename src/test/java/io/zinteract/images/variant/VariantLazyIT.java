@@ -1,0 +1,8 @@
+package io.zinteract.images.variant;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** The same cases against the packaged application: the WebP encoder's native library loads from the jar. */
+@QuarkusIntegrationTest
+class VariantLazyIT extends VariantLazyTest {
+}
