@@ -52,7 +52,8 @@ final class ProxiedImage {
     }
 
     static ApiException missing(BucketObject object) {
-        return new ApiException(ErrorCode.IMAGE_CONTENT_MISSING, "the stored object " + object.key() + " of image "
-                + object.imageId() + " is missing from the bucket");
+        // Never the key: problem details do not name objects of the bucket.
+        return new ApiException(ErrorCode.IMAGE_CONTENT_MISSING, "the stored object of image " + object.imageId()
+                + " is missing from the bucket");
     }
 }
