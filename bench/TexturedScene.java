@@ -34,7 +34,7 @@ final class TexturedScene {
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 seed = seed * 6364136223846793005L + 1442695040888963407L;
-                int grain = (int) ((seed >>> 59) - 16) / 2;
+                int grain = (int) ((seed >>> 60) - 8) / 2;
                 int wave = (int) (10 * Math.sin(x / 23.0) * Math.cos(y / 17.0));
                 int p = img.getRGB(x, y);
                 int r = clamp(((p >> 16) & 0xFF) + grain + wave);
