@@ -89,21 +89,26 @@ public class ImageReadService {
             // A row migrated with its base64 retained stays servable even if R2 settings are removed.
             return fromDatabase(row);
         }
+        return fromBucket(ProxiedImage.BucketObject.of(row), range, ifNoneMatch);
+    }
+
+    /** An object of the bucket, answered as IMAGE_SERVE_MODE says: streamed through, or a redirect to R2. */
+    Uni<ImageContent> fromBucket(ProxiedImage.BucketObject object, String range, String ifNoneMatch) {
         // A browser following a redirect cannot send the SSE-C key, so encrypted objects are always streamed.
         if (config.serve().mode() == ServiceConfig.ServeMode.PROXY || storage.sseC()) {
-            return ProxiedImage.content(storage, row, range, ifNoneMatch);
+            return ProxiedImage.content(storage, object, range, ifNoneMatch);
         }
-        if (row.sha256() != null && ImageResponses.matches(ifNoneMatch, row.sha256())) {
+        if (object.sha256() != null && ImageResponses.matches(ifNoneMatch, object.sha256())) {
             // The client has these bytes already: no need to send it to the bucket again.
-            return Uni.createFrom().item(new ImageContent.NotModified(StorageKind.R2, row.sha256()));
+            return Uni.createFrom().item(new ImageContent.NotModified(StorageKind.R2, object.sha256()));
         }
-        Optional<String> publicUrl = urls.publicUrl(row.r2Key());
+        Optional<String> publicUrl = urls.publicUrl(object.key());
         if (publicUrl.isPresent()) {
             return Uni.createFrom().item(new ImageContent.Redirect(StorageKind.R2, URI.create(publicUrl.get()),
                     "public, max-age=86400"));
         }
         return Uni.createFrom().item(() -> new ImageContent.Redirect(StorageKind.R2,
-                urls.presignGet(row.r2Key(), config.serve().presignTtl()), "private, no-store"));
+                urls.presignGet(object.key(), config.serve().presignTtl()), "private, no-store"));
     }
 
     /**

@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
@@ -45,8 +46,11 @@ public class ImageResource {
     private final ImageService images;
     private final ImageReadService reads;
     private final ImageResponses responses;
+    private final VariantReads variants;
 
-    public ImageResource(ImageService images, ImageReadService reads, ImageResponses responses) {
+    public ImageResource(ImageService images, ImageReadService reads, ImageResponses responses,
+            VariantReads variants) {
+        this.variants = variants;
         this.images = images;
         this.reads = reads;
         this.responses = responses;
@@ -98,7 +102,9 @@ public class ImageResource {
                     + "Cache-Control, Range (206, 416 with Content-Range: bytes */size) and If-None-Match (304). R2 rows "
                     + "in redirect mode: 304 on a matching If-None-Match, else 302 to R2_PUBLIC_URL or a presigned URL. "
                     + "Rows with only an external image_url: 302 to it. Every answer carries X-Content-Type-Options: "
-                    + "nosniff and a Content-Security-Policy that allows nothing.")
+                    + "nosniff and a Content-Security-Policy that allows nothing. With variant=<preset>: a right-sized "
+                    + "copy (made on first request, then kept), with its own strong ETag, Vary: Accept and the same "
+                    + "serve modes.")
     @APIResponse(responseCode = "200", description = "The image",
             content = @Content(mediaType = "image/*", schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @APIResponse(responseCode = "206", description = "The requested range",
@@ -106,14 +112,28 @@ public class ImageResource {
     @APIResponse(responseCode = "302", description = "Where to fetch the bytes",
             headers = @Header(name = "Location", schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "304", description = "If-None-Match matched the ETag")
-    @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
+    @APIResponse(responseCode = "400", description = "INVALID_ID, INVALID_VARIANT (unknown preset or format, raw "
+            + "sizes, format without variant)")
     @APIResponse(responseCode = "404", ref = OpenApiDefinitions.IMAGE_NOT_FOUND)
     @APIResponse(responseCode = "416", description = "RANGE_NOT_SATISFIABLE")
+    @APIResponse(responseCode = "422", description = "VARIANT_NOT_POSSIBLE, IMAGE_TOO_MANY_PIXELS: no variant can be "
+            + "made of this image")
     @APIResponse(responseCode = "500", description = "IMAGE_DATA_CORRUPT: a legacy row's base64 cannot be decoded")
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<Response> get(@RestPath String id, @RestHeader("Range") String range,
-            @RestHeader("If-None-Match") String ifNoneMatch) {
-        return responses.serve(reads.content(id, range, ifNoneMatch), range, ifNoneMatch);
+            @RestHeader("If-None-Match") String ifNoneMatch,
+            @Parameter(description = "A preset by name (VARIANTS_PRESETS; by default thumb 160, small 480, medium "
+                    + "1024 pixels wide, never enlarged); absent: the original") @RestQuery String variant,
+            @Parameter(description = "With variant: auto (default: WebP when Accept names image/webp, else JPEG, "
+                    + "or PNG for images with transparency), webp, jpeg or png",
+                    schema = @Schema(enumeration = { "auto", "webp", "jpeg", "png" })) @RestQuery String format,
+            @RestHeader("Accept") String accept) {
+        if (variant == null && format == null) {
+            return responses.serve(reads.content(id, range, ifNoneMatch), range, ifNoneMatch);
+        }
+        // The answer depends on Accept (format=auto), so every variant response says so to caches.
+        return responses.serve(variants.content(id, variant, format, accept, range, ifNoneMatch), range, ifNoneMatch)
+                .map(r -> Response.fromResponse(r).header("Vary", "Accept").build());
     }
 
     @GET
@@ -126,7 +146,7 @@ public class ImageResource {
     @APIResponse(responseCode = "404", ref = OpenApiDefinitions.IMAGE_NOT_FOUND)
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<ImageMeta> meta(@RestPath String id, UriInfo uri) {
-        return reads.find(id).map(row -> ImageMeta.of(row, responses.url(row, uri)));
+        return reads.find(id).map(row -> ImageMeta.of(row, responses.url(row, uri), responses.variantUrls(row, uri)));
     }
 
     @GET
@@ -148,7 +168,7 @@ public class ImageResource {
                 ImageRecord last = page.get(page.size() - 1);
                 next = new PageCursor(last.createdAt() == null ? 0 : last.createdAt(), last.id()).encode();
             }
-            return new ImagePage(page.stream().map(r -> ImageMeta.of(r, responses.url(r, uri))).toList(), next);
+            return new ImagePage(page.stream().map(r -> ImageMeta.of(r, responses.url(r, uri), responses.variantUrls(r, uri))).toList(), next);
         });
     }
 

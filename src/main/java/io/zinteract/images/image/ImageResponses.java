@@ -9,6 +9,7 @@ import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.R2Urls;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.config.ServiceConfig;
+import io.zinteract.images.variant.VariantSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,10 +33,12 @@ public class ImageResponses {
 
     private final R2Urls urls;
     private final ServiceConfig config;
+    private final VariantSettings variants;
 
-    public ImageResponses(R2Urls urls, ServiceConfig config) {
+    public ImageResponses(R2Urls urls, ServiceConfig config, VariantSettings variants) {
         this.urls = urls;
         this.config = config;
+        this.variants = variants;
     }
 
     /**
@@ -65,6 +69,18 @@ public class ImageResponses {
             }
         }
         return serviceUri(uri, Ids.pathSegment(row.id())).toString();
+    }
+
+    /** Where each preset's variant of the image is fetched; none for images that have no variants. */
+    public Map<String, String> variantUrls(ImageRecord row, UriInfo uri) {
+        StorageKind kind = row.storage();
+        if (!variants.enabled() || !(kind == StorageKind.R2 || kind == StorageKind.BASE64)) {
+            return Map.of();
+        }
+        String base = serviceUri(uri, Ids.pathSegment(row.id())) + "?variant=";
+        Map<String, String> links = new LinkedHashMap<>();
+        variants.presets().keySet().forEach(name -> links.put(name, base + name));
+        return links;
     }
 
     public URI serviceUri(UriInfo uri, String id) {

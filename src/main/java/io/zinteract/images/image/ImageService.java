@@ -19,6 +19,7 @@ import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.model.PutObject;
 import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.R2Urls;
+import io.zinteract.images.variant.VariantService;
 import io.zinteract.images.storage.StorageException;
 import io.zinteract.images.storage.StorageClassPolicy;
 import io.zinteract.images.image.intake.ImageBytes;
@@ -57,11 +58,13 @@ public class ImageService {
     private final NewObjects newObjects;
     private final MemoryBudget budget;
     private final ImageIntake intake;
+    private final VariantService variants;
 
     public ImageService(ImageRepository repository, R2Storage storage, R2Urls urls, ObjectKeys keys,
             ServiceConfig config, MeterRegistry registry, MultipartUploader uploader, StorageClassPolicy classes,
-            NewObjects newObjects, MemoryBudget budget, ImageIntake intake) {
+            NewObjects newObjects, MemoryBudget budget, ImageIntake intake, VariantService variants) {
         this.intake = intake;
+        this.variants = variants;
         this.newObjects = newObjects;
         this.budget = budget;
         this.repository = repository;
@@ -91,21 +94,27 @@ public class ImageService {
     private Uni<StoredImage> persist(ImageIntake.Prepared prepared, boolean rowExists) {
         Uni<Stored> stored = config.enableR2Storage() ? toR2OrFallback(prepared)
                 : Uni.createFrom().item(asBase64(prepared, false));
-        return stored.chain(s -> write(s, rowExists).onTermination().invoke(s::release));
+        // Variants are made once the row is there, off this request; their failure is never the upload's.
+        return stored.chain(s -> write(s, rowExists).onTermination().invoke(s::release))
+                .invoke(image -> variants.schedule(image.id(), prepared.bytes()));
     }
 
     /**
      * Deletes the object first; only once it is gone is the row deleted, so a failure changes nothing. An object that
      * another row also points at (two legacy rows given one key by an older mapping) stays: it is that row's image.
+     * The variants go before the image (they can be made again, the image cannot), and once more after its row, for a
+     * variant that was being made meanwhile.
      */
     public Uni<Void> delete(String id) {
         Ids.requireLookup("id", id);
         return Blocking.call(() -> repository.findById(id))
                 .map(found -> found.orElseThrow(() -> notFound(id)))
+                .call(row -> variants.deleteAll(row.id()))
                 .chain(row -> Blocking.call(() -> row.hasR2Object() && !repository.keySharedWithOther(row.r2Key(), row.id()))
                         .chain(ownObject -> ownObject ? storage.delete(row.r2Key()).replaceWith(row)
                                 : Uni.createFrom().item(row)))
-                .chain(row -> Blocking.run(() -> repository.delete(row.id())));
+                .chain(row -> Blocking.run(() -> repository.delete(row.id())))
+                .call(() -> variants.deleteAll(id));
     }
 
     static ApiException notFound(String id) {

@@ -26,25 +26,33 @@ final class ProxiedImage {
     private record Validator(long size, String etag) {
     }
 
-    static Uni<ImageContent> content(R2Storage storage, ImageRecord row, String range, String ifNoneMatch) {
-        Uni<Validator> validator = row.sizeBytes() != null && row.sizeBytes() > 0 && row.sha256() != null
-                ? Uni.createFrom().item(new Validator(row.sizeBytes(), row.sha256()))
-                : storage.head(row.r2Key()).map(head -> head
-                        .map(h -> new Validator(h.size(), row.sha256() != null ? row.sha256() : h.etag()))
-                        .orElseThrow(() -> missing(row)));
+    /** An object in the bucket that answers for image {@code imageId}: the image itself, or one of its variants. */
+    record BucketObject(String imageId, String key, Long size, String sha256) {
+
+        static BucketObject of(ImageRecord row) {
+            return new BucketObject(row.id(), row.r2Key(), row.sizeBytes(), row.sha256());
+        }
+    }
+
+    static Uni<ImageContent> content(R2Storage storage, BucketObject object, String range, String ifNoneMatch) {
+        Uni<Validator> validator = object.size() != null && object.size() > 0 && object.sha256() != null
+                ? Uni.createFrom().item(new Validator(object.size(), object.sha256()))
+                : storage.head(object.key()).map(head -> head
+                        .map(h -> new Validator(h.size(), object.sha256() != null ? object.sha256() : h.etag()))
+                        .orElseThrow(() -> missing(object)));
         return validator.chain(v -> {
             if (ImageResponses.matches(ifNoneMatch, v.etag())) {
                 return Uni.createFrom().item(new ImageContent.NotModified(StorageKind.R2, v.etag()));
             }
             Optional<ByteRange> resolved = ByteRange.parse(range, v.size());
-            return storage.open(row.r2Key(), resolved.map(ByteRange::header).orElse(null)).map(found -> found
+            return storage.open(object.key(), resolved.map(ByteRange::header).orElse(null)).map(found -> found
                     .<ImageContent>map(stream -> new ImageContent.Streamed(StorageKind.R2, stream, v.etag()))
-                    .orElseThrow(() -> missing(row)));
+                    .orElseThrow(() -> missing(object)));
         });
     }
 
-    static ApiException missing(ImageRecord row) {
-        return new ApiException(ErrorCode.IMAGE_CONTENT_MISSING,
-                "the stored object of image " + row.id() + " is missing from the bucket");
+    static ApiException missing(BucketObject object) {
+        return new ApiException(ErrorCode.IMAGE_CONTENT_MISSING, "the stored object " + object.key() + " of image "
+                + object.imageId() + " is missing from the bucket");
     }
 }

@@ -19,6 +19,7 @@ import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.model.PresignedPut;
 import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.R2Urls;
+import io.zinteract.images.variant.VariantService;
 import io.zinteract.images.storage.StorageClassPolicy;
 import io.zinteract.images.storage.StorageException;
 import io.zinteract.images.upload.PendingUpload.Status;
@@ -45,6 +46,7 @@ public class UploadService {
     static final Duration CLAIM_LEASE = Duration.ofMinutes(10);
 
     private final PendingUploadRepository uploads;
+    private final VariantService variants;
     private final ImageRepository images;
     private final UploadChecks checks;
     private final UploadVerifier verifier;
@@ -57,7 +59,8 @@ public class UploadService {
 
     public UploadService(PendingUploadRepository uploads, ImageRepository images, UploadChecks checks,
             UploadVerifier verifier, R2Storage storage, R2Urls urls, ObjectKeys keys, UploadConfig config,
-            MeterRegistry registry, NewObjects newObjects) {
+            MeterRegistry registry, NewObjects newObjects, VariantService variants) {
+        this.variants = variants;
         this.newObjects = newObjects;
         this.uploads = uploads;
         this.images = images;
@@ -175,6 +178,7 @@ public class UploadService {
                                 + " was completed by another request", Map.of("uploadId", upload.id()));
                     }
                     registry.counter("images.stored", "storage", StorageKind.R2.wire(), "fallback", "false").increment();
+                    variants.schedule(row.id(), null);
                     return deleteQuietly(upload.uploadKey());
                 })
                 .replaceWith(() -> new Completion(new StoredImage(row.id(), row.personaId(), row.contentType(),
