@@ -317,7 +317,8 @@ class VariantsActionTest extends MigrationTestBase {
     @Test
     void validateFlagsVariantObjectsDeletedOrChangedBehindItsBack() throws Exception {
         List<String> ids = inR2(2);
-        run("{\"action\": \"variants\", \"wait\": true}");
+        JsonPath made = run("{\"action\": \"variants\", \"wait\": true}");
+        assertEquals(2L * eager().size(), made.getLong("report.variantsMade"), made.prettify());
         List<String> keys = new ArrayList<>(variantKeys(ids));
         java.util.Collections.sort(keys);
         String deleted = keys.get(0);

@@ -27,7 +27,11 @@ import java.util.List;
  * makes the job wait, as for the others.
  */
 @ApplicationScoped
-class VariantsAction implements JobAction {
+public class VariantsAction implements JobAction {
+
+    /** Why a {@code variants} job cannot start: it makes the eager presets' variants, and there are none. */
+    public static final String NOTHING_TO_MAKE = "the variants action makes the eager presets' variants, and this "
+            + "service has none (VARIANTS_ENABLED=false, VARIANTS_EAGER=false or VARIANTS_EAGER_PRESETS empty)";
 
     private final ImageRows rows;
     private final VariantService variants;
@@ -46,10 +50,10 @@ class VariantsAction implements JobAction {
 
     @Override
     public long prepare(JobContext job) {
-        if (!settings.enabled()) {
-            // Checked on the request too; a job resumed after the setting changed ends here instead of reporting
+        if (settings.eager().isEmpty()) {
+            // Checked on the request too; a job resumed after the settings changed ends here instead of reporting
             // every image complete.
-            throw new IllegalStateException("variants are off on this service (VARIANTS_ENABLED=false)");
+            throw new IllegalStateException(NOTHING_TO_MAKE);
         }
         return rows.prepare(job, MigrationRepository.IN_R2, List.of());
     }

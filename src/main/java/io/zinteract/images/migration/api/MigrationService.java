@@ -9,6 +9,7 @@ import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.image.data.Ids;
 import io.zinteract.images.migration.action.MigrationRepository;
 import io.zinteract.images.migration.action.RemainingBase64;
+import io.zinteract.images.migration.action.VariantsAction;
 import io.zinteract.images.migration.engine.ActiveJob;
 import io.zinteract.images.migration.engine.JobLedger;
 import io.zinteract.images.migration.engine.JobRepository;
@@ -105,8 +106,8 @@ class MigrationService {
             throw new ApiException(ErrorCode.STORAGE_NOT_CONFIGURED,
                     action.wire() + " needs R2: set R2_ACCOUNT_ID or R2_ENDPOINT, R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY");
         }
-        if (action == Action.VARIANTS && !variants.enabled()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "variants are off on this service (VARIANTS_ENABLED=false)");
+        if (action == Action.VARIANTS && variants.eager().isEmpty()) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, VariantsAction.NOTHING_TO_MAKE);
         }
         if (action == Action.BACKUP && !"sqlite".equals(dbKind)) {
             throw new ApiException(ErrorCode.INVALID_REQUEST,
