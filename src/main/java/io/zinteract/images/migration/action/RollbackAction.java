@@ -24,7 +24,8 @@ import java.util.Optional;
 /**
  * Puts migrated images back into the database: the bytes come from retained base64 when it still matches the
  * recorded SHA-256, else from the object, downloaded and checked against it. The row is committed first; the object
- * is deleted only when asked, and only after that commit, so no image is ever in neither place.
+ * is deleted only when asked, and only after that commit, so no image is ever in neither place. The image's variants
+ * go after the commit in any case (rows, then objects): they are derived from an object the row no longer points at.
  */
 @ApplicationScoped
 class RollbackAction implements JobAction {
