@@ -100,8 +100,9 @@ class MigrationService {
         Action action = request.action();
         JobOptions o = request.options();
         boolean dry = o.dry();
+        // A variants dry run too: without a store no image has variants to lack, and each would be reported complete.
         boolean needsStore = action == Action.VALIDATE || action == Action.PURGE || action == Action.CLEANUP
-                || ((action == Action.MIGRATE || action == Action.ROLLBACK || action == Action.VARIANTS) && !dry);
+                || action == Action.VARIANTS || ((action == Action.MIGRATE || action == Action.ROLLBACK) && !dry);
         if (needsStore && !storage.configured()) {
             throw new ApiException(ErrorCode.STORAGE_NOT_CONFIGURED,
                     action.wire() + " needs R2: set R2_ACCOUNT_ID or R2_ENDPOINT, R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY");
