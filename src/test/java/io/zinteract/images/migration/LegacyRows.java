@@ -50,10 +50,11 @@ final class LegacyRows {
         this.db = db;
     }
 
-    /** Empties the images and job tables; the bucket is emptied by the caller. */
+    /** Empties the images, variants and job tables; the bucket is emptied by the caller. */
     static void clear(DataSource db) throws SQLException {
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            for (String table : List.of("images", "migration_job_items", "migration_failures", "migration_jobs")) {
+            for (String table : List.of("images", "image_variants", "migration_job_items", "migration_failures",
+                    "migration_jobs")) {
                 s.executeUpdate("DELETE FROM " + table);
             }
         }

@@ -44,7 +44,8 @@ class MigrationWithoutR2Test {
         LegacyRows.clear(db);
         LegacyRows rows = new LegacyRows(db).png(3, "image/png").corrupt(1);
         for (String body : new String[] { "{\"action\": \"migrate\"}", "{\"action\": \"validate\"}",
-                "{\"action\": \"rollback\"}", "{\"action\": \"purge\"}", "{\"action\": \"cleanup\"}" }) {
+                "{\"action\": \"rollback\"}", "{\"action\": \"purge\"}", "{\"action\": \"cleanup\"}",
+                "{\"action\": \"variants\"}", "{\"action\": \"variants\", \"dryRun\": true}" }) {
             post(body).then().statusCode(503).contentType("application/problem+json")
                     .body("code", is("STORAGE_NOT_CONFIGURED"));
         }

@@ -28,7 +28,8 @@ import java.util.Set;
  * {@code uploads/} page by page; an object is removed only when no image row points at it, no presigned upload that
  * can still be completed names it (its staging key or its image's key), and it is older than the grace period
  * ({@code MIGRATION_CLEANUP_GRACE}, fixed when the job starts). A dry run lists the same objects and removes none.
- * Interrupted, it starts the listing over: deleting an object twice is harmless.
+ * Interrupted, it starts the listing over: deleting an object twice is harmless. Variants ({@code variants/}) are
+ * judged by their {@code image_variants} rows ({@link VariantSweep}).
  */
 @ApplicationScoped
 class CleanupAction implements RowlessAction {
@@ -41,15 +42,17 @@ class CleanupAction implements RowlessAction {
     private final ObjectKeys keys;
     private final MigrationConfig config;
     private final UploadConfig uploadConfig;
+    private final VariantSweep variants;
 
     CleanupAction(MigrationRepository images, PendingUploadRepository uploads, R2Storage storage, ObjectKeys keys,
-            MigrationConfig config, UploadConfig uploadConfig) {
+            MigrationConfig config, UploadConfig uploadConfig, VariantSweep variants) {
         this.images = images;
         this.uploads = uploads;
         this.storage = storage;
         this.keys = keys;
         this.config = config;
         this.uploadConfig = uploadConfig;
+        this.variants = variants;
     }
 
     @Override
@@ -75,26 +78,39 @@ class CleanupAction implements RowlessAction {
         report.keptYoung = 0L;
         report.keptInFlight = 0L;
         report.deleteFailures = null;
-        for (String prefix : prefixes()) {
+        report.staleVariantRows = 0L;
+        for (String prefix : prefixes(keys.prefix())) {
             String token = null;
             do {
                 ListPage page = storage.list(prefix, token, ValidateAction.LIST_PAGE).await().indefinitely();
-                sweep(job, page.entries());
+                report.objectsScanned += page.entries().size();
+                // Variants are judged by their own rows (an empty R2_KEY_PREFIX lists them with the images).
+                variants.objects(job, page.entries().stream().filter(e -> ObjectKeys.isVariantKey(e.key())).toList(),
+                        key -> delete(job, key));
+                sweep(job, page.entries().stream().filter(e -> !ObjectKeys.isVariantKey(e.key())).toList());
                 token = page.nextContinuationToken();
             } while (token != null);
         }
+        variants.rows(job, key -> delete(job, key));
     }
 
-    private List<String> prefixes() {
-        String images = keys.prefix();
-        String staging = ObjectKeys.UPLOAD_PREFIX;
-        if (staging.startsWith(images)) {
-            return List.of(images);
+    /** The images' prefix, {@code uploads/} and {@code variants/}, each listed once: one inside another is dropped. */
+    static List<String> prefixes(String images) {
+        List<String> all = List.of(images, ObjectKeys.UPLOAD_PREFIX, ObjectKeys.VARIANT_PREFIX);
+        List<String> listed = new ArrayList<>();
+        for (String prefix : all) {
+            boolean covered = all.stream().anyMatch(other -> !other.equals(prefix) && prefix.startsWith(other));
+            if (!covered && !listed.contains(prefix)) {
+                listed.add(prefix);
+            }
         }
-        return images.startsWith(staging) ? List.of(staging) : List.of(images, staging);
+        return listed;
     }
 
     private void sweep(JobContext job, List<ListPage.Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
         JobReport report = job.report();
         List<String> listed = entries.stream().map(ListPage.Entry::key).toList();
         Set<String> referenced = new HashSet<>(images.referencedKeys(listed));
@@ -104,7 +120,6 @@ class CleanupAction implements RowlessAction {
         Set<String> inFlight = uploads.inFlightKeys(listed, now, slack);
         List<ListPage.Entry> orphans = new ArrayList<>();
         for (ListPage.Entry entry : entries) {
-            report.objectsScanned++;
             if (referenced.contains(entry.key())) {
                 continue;
             }

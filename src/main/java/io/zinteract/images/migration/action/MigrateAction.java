@@ -25,6 +25,7 @@ import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.model.PutObject;
 import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.R2Urls;
+import io.zinteract.images.variant.VariantService;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -61,9 +62,10 @@ class MigrateAction implements JobAction {
     private final MigrationConfig config;
     private final MigrationMetrics metrics;
     private final NewObjects newObjects;
+    private final VariantService variants;
 
     MigrateAction(MigrationRepository images, ImageRows rows, Candidates candidates, R2Storage storage, R2Urls urls,
-            MigrationConfig config, MigrationMetrics metrics, NewObjects newObjects) {
+            MigrationConfig config, MigrationMetrics metrics, NewObjects newObjects, VariantService variants) {
         this.images = images;
         this.rows = rows;
         this.candidates = candidates;
@@ -72,6 +74,7 @@ class MigrateAction implements JobAction {
         this.config = config;
         this.metrics = metrics;
         this.newObjects = newObjects;
+        this.variants = variants;
     }
 
     @Override
@@ -213,7 +216,25 @@ class MigrateAction implements JobAction {
                     : ItemResult.skipped(id, "changed", "the row changed while its object was uploaded; left as it is");
         }).call(result -> result.outcome() == ItemResult.Outcome.SKIPPED ? dropOrphan(id, c.key())
                 : Uni.createFrom().voidItem())
+                .invoke(result -> {
+                    if (result.outcome() == ItemResult.Outcome.SUCCEEDED) {
+                        scheduleVariants(id, c.bytes());
+                    }
+                })
                 .map(result -> new Processed(result, true));
+    }
+
+    /**
+     * Hands the image, now in R2, to the variant makers with the bytes already in memory (no read back). Only after the
+     * commit: a variant is derived from an object a row points at. It never holds up or fails the migration; a variant
+     * not made now is made on its first request or by a {@code variants} job.
+     */
+    private void scheduleVariants(String id, byte[] bytes) {
+        try {
+            variants.schedule(id, bytes);
+        } catch (RuntimeException e) {
+            LOG.warnf("Image %s migrated; its variants were not scheduled: %s", id, e.getMessage());
+        }
     }
 
     /** The row changed under us: delete our object unless the row now points at that very key. */

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -215,6 +216,31 @@ public class MigrationRepository {
         }
         return new HashSet<>(jdbc.query("SELECT r2_key FROM images WHERE r2_key IN (" + marks(keys.size()) + ")",
                 rs -> rs.getString(1), keys.toArray()));
+    }
+
+    /** Of {@code ids}, those of images that point at an object. */
+    public Set<String> inR2(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.query("SELECT id FROM images WHERE id IN (" + marks(ids.size()) + ") AND " + IN_R2,
+                rs -> rs.getString(1), ids.toArray()));
+    }
+
+    /**
+     * Up to {@code limit} {@code image_variants} rows after {@code afterKey} in key order whose image is gone or no
+     * longer in R2: a variant is derived from an object its image points at. Reads only; the variant package owns the
+     * table and deletes from it.
+     */
+    public List<StaleVariant> staleVariants(String afterKey, int limit) {
+        return jdbc.query("SELECT v.image_id, v.preset, v.format, v.r2_key FROM image_variants v WHERE v.r2_key > ? "
+                + "AND NOT EXISTS (SELECT 1 FROM images i WHERE i.id = v.image_id AND "
+                + IN_R2.replace("r2_key", "i.r2_key") + ") ORDER BY v.r2_key LIMIT ?",
+                rs -> new StaleVariant(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+                afterKey == null ? "" : afterKey, limit);
+    }
+
+    public record StaleVariant(String imageId, String preset, String format, String r2Key) {
     }
 
     private static void restrict(StringBuilder sql, List<Object> args, List<String> imageIds) {

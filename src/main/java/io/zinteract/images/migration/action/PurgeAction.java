@@ -21,7 +21,8 @@ import java.util.Optional;
 /**
  * The contract step: clears the base64 that {@code migrate} retained, for rows migrated at least
  * {@code olderThanDays} ago, once more verified just before: the retained base64 still has the recorded SHA-256 and
- * the object still has the recorded size and ETag. Anything that does not verify keeps its base64.
+ * the object still has the recorded size and ETag. Anything that does not verify keeps its base64. Variants are
+ * made from the objects, which purge keeps, so they need nothing here.
  */
 @ApplicationScoped
 class PurgeAction implements JobAction {

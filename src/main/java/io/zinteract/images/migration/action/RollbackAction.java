@@ -12,6 +12,8 @@ import io.zinteract.images.migration.job.StorageFailures;
 import io.zinteract.images.migration.job.WorkRow;
 import io.zinteract.images.db.Jdbc;
 import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.variant.VariantService;
+import io.zinteract.images.variant.data.VariantRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -22,7 +24,8 @@ import java.util.Optional;
 /**
  * Puts migrated images back into the database: the bytes come from retained base64 when it still matches the
  * recorded SHA-256, else from the object, downloaded and checked against it. The row is committed first; the object
- * is deleted only when asked, and only after that commit, so no image is ever in neither place.
+ * is deleted only when asked, and only after that commit, so no image is ever in neither place. The image's variants
+ * go after the commit in any case (rows, then objects): they are derived from an object the row no longer points at.
  */
 @ApplicationScoped
 class RollbackAction implements JobAction {
@@ -32,11 +35,16 @@ class RollbackAction implements JobAction {
     private final MigrationRepository images;
     private final ImageRows rows;
     private final R2Storage storage;
+    private final VariantService variants;
+    private final VariantRepository variantRows;
 
-    RollbackAction(MigrationRepository images, ImageRows rows, R2Storage storage) {
+    RollbackAction(MigrationRepository images, ImageRows rows, R2Storage storage, VariantService variants,
+            VariantRepository variantRows) {
         this.images = images;
         this.rows = rows;
         this.storage = storage;
+        this.variants = variants;
+        this.variantRows = variantRows;
     }
 
     @Override
@@ -59,7 +67,9 @@ class RollbackAction implements JobAction {
         if (job.options().dry()) {
             long size = row.sizeBytes() == null ? 0 : row.sizeBytes();
             String kind = row.hasBase64() ? "from-retained" : null;
-            return Processed.uncommitted(ItemResult.succeeded(row.id(), size, 0, 0, kind, row.r2Key(), null));
+            return Blocking.call(() -> variantRows.ofImage(row.id()).size()).map(count -> new Processed(
+                    ItemResult.succeeded(row.id(), size, 0, 0, kind, row.r2Key(), null)
+                            .withVariants(new ItemResult.Variants(count, null, null, null)), false));
         }
         int attempt = job.nextAttempt(row.id());
         return Blocking.call(() -> retained(row)).chain(retained -> {
@@ -102,10 +112,25 @@ class RollbackAction implements JobAction {
                 Instant.ofEpochMilli(now).getEpochSecond())
                         ? ItemResult.succeeded(row.id(), bytes.length, 0, attempt, kind, row.r2Key(), null)
                         : ItemResult.skipped(row.id(), "changed", "the row no longer points at " + row.r2Key()))
-                .chain(result -> result.outcome() == ItemResult.Outcome.SUCCEEDED && job.options().deleteObjects()
-                ? deleteObject(result).call(noted -> Blocking.run(() -> rows.update(job, noted)))
-                : Uni.createFrom().item(result))
+                .chain(result -> result.outcome() != ItemResult.Outcome.SUCCEEDED ? Uni.createFrom().item(result)
+                        : (job.options().deleteObjects() ? deleteObject(result) : Uni.createFrom().item(result))
+                                .chain(this::deleteVariants)
+                                .call(after -> Blocking.run(() -> rows.update(job, after))))
                 .map(result -> new Processed(result, true));
+    }
+
+    /**
+     * After the row is committed: variants are derived from an object the row no longer points at, so they go, rows
+     * before objects. A failure leaves the rollback done; the orphan cleanup removes what is left.
+     */
+    private Uni<ItemResult> deleteVariants(ItemResult r) {
+        return variants.deleteAll(r.imageId())
+                .map(deleted -> r.withVariants(new ItemResult.Variants(deleted, null, null, null)))
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("Rollback of %s: variants not all deleted: %s", r.imageId(), e.getMessage());
+                    return r.withVariants(new ItemResult.Variants(0, null, null, "variants not all deleted: "
+                            + StorageFailures.message(e) + "; cleanup removes the rest"));
+                });
     }
 
     /** After the row is committed; a failed delete leaves an orphan (listed by validate) but loses nothing. */
@@ -121,7 +146,6 @@ class RollbackAction implements JobAction {
     }
 
     private static ItemResult withNote(ItemResult r, String note) {
-        return new ItemResult(r.imageId(), r.outcome(), r.bytes(), r.base64Bytes(), r.attempts(), r.error(), r.kind(),
-                r.key(), note);
+        return r.withNote(note);
     }
 }

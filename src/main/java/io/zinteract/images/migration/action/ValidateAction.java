@@ -1,6 +1,8 @@
 package io.zinteract.images.migration.action;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.zinteract.images.db.Blocking;
 import io.zinteract.images.image.intake.ImageBytes;
 import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.ImageNote;
@@ -16,6 +18,8 @@ import io.zinteract.images.storage.model.ObjectHead;
 import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.StorageException;
+import io.zinteract.images.variant.data.VariantRecord;
+import io.zinteract.images.variant.data.VariantRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
@@ -27,7 +31,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * Checks that every migrated row (or an evenly spread sample) has its object: present, of the recorded size and
  * ETag, and with {@code checkIntegrity} of the recorded SHA-256 once downloaded. With {@code orphans} it then lists
  * the whole key prefix, page by page, for objects no row points at. Key conflicts (rows sharing a key, rows whose
- * migration found another image's object at their key) are reported at the start. Changes nothing.
+ * migration found another image's object at their key) are reported at the start. Each checked image's variants
+ * (issue 12) are checked too, by a HEAD each: their problems are counted apart and make the job not valid. Changes
+ * nothing.
  */
 @ApplicationScoped
 class ValidateAction implements JobAction {
@@ -38,12 +44,15 @@ class ValidateAction implements JobAction {
     private final ImageRows rows;
     private final R2Storage storage;
     private final ObjectKeys keys;
+    private final VariantRepository variants;
 
-    ValidateAction(MigrationRepository images, ImageRows rows, R2Storage storage, ObjectKeys keys) {
+    ValidateAction(MigrationRepository images, ImageRows rows, R2Storage storage, ObjectKeys keys,
+            VariantRepository variants) {
         this.images = images;
         this.rows = rows;
         this.storage = storage;
         this.keys = keys;
+        this.variants = variants;
     }
 
     @Override
@@ -98,7 +107,38 @@ class ValidateAction implements JobAction {
         });
         return check.onFailure(StorageFailures::ofImage)
                 .recoverWithItem(e -> ItemResult.failed(row.id(), attempt, StorageFailures.message(e)))
+                .chain(result -> checkVariants(row).map(v -> v == null ? result : result.withVariants(v)))
                 .map(result -> new Processed(result, false));
+    }
+
+    /**
+     * The image's variant rows, each with a HEAD of its object: present and of the row's size. Reported apart from the
+     * original (a variant can be made again; the original cannot); null when the image has no variant rows.
+     */
+    private Uni<ItemResult.Variants> checkVariants(WorkRow row) {
+        return Blocking.call(() -> variants.ofImage(row.id())).chain(records -> records.isEmpty()
+                ? Uni.createFrom().nullItem()
+                : Multi.createFrom().iterable(records)
+                        .onItem().transformToUniAndConcatenate(v -> storage.head(v.r2Key())
+                                .map(head -> Optional.ofNullable(variantProblem(v, head)))
+                                .onFailure(StorageFailures::ofImage)
+                                .recoverWithItem(e -> Optional.of(new ItemResult.Problem(v.r2Key(),
+                                        ItemResult.Problem.MISMATCHED, "HEAD refused: " + StorageFailures.message(e)))))
+                        .collect().asList()
+                        .map(found -> new ItemResult.Variants(records.size(), null,
+                                found.stream().flatMap(Optional::stream).toList(), null)));
+    }
+
+    /** Null when the variant's object is there with its row's size. */
+    static ItemResult.Problem variantProblem(VariantRecord v, Optional<ObjectHead> head) {
+        if (head.isEmpty()) {
+            return new ItemResult.Problem(v.r2Key(), ItemResult.Problem.MISSING, "object is missing");
+        }
+        if (head.get().size() != v.bytes()) {
+            return new ItemResult.Problem(v.r2Key(), ItemResult.Problem.MISMATCHED, "object has " + head.get().size()
+                    + " bytes; the row says " + v.bytes());
+        }
+        return null;
     }
 
     private static ItemResult valid(WorkRow row, long size, int attempt) {
@@ -146,6 +186,11 @@ class ValidateAction implements JobAction {
             List<String> listed = page.entries().stream().map(ListPage.Entry::key).toList();
             Set<String> referenced = images.referencedKeys(listed);
             for (ListPage.Entry entry : page.entries()) {
+                if (ObjectKeys.isVariantKey(entry.key())) {
+                    // Under an empty R2_KEY_PREFIX the listing holds the variants too: rows of image_variants name
+                    // them, not images.r2_key, and cleanup judges them.
+                    continue;
+                }
                 report.objectsScanned++;
                 if (!referenced.contains(entry.key())) {
                     report.orphan(entry.key(), Math.max(0, entry.size()), job.listBound());

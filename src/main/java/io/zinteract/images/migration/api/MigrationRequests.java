@@ -32,17 +32,18 @@ class MigrationRequests {
 
     private static final Set<String> COMMON = Set.of("action", "wait");
     private static final Set<String> BATCHING = Set.of("batchSize", "concurrency");
-    private static final Map<Action, Set<String>> FIELDS = Map.of(
-            Action.MIGRATE, Set.of("dryRun", "limit", "imageIds", "retainBase64", "verify"),
-            Action.VALIDATE, Set.of("checkIntegrity", "sampleSize", "orphans", "imageIds"),
-            Action.ROLLBACK, Set.of("dryRun", "imageIds", "deleteFromR2"),
-            Action.PURGE, Set.of("dryRun", "olderThanDays", "imageIds"),
-            Action.BACKUP, Set.of(),
-            Action.CLEANUP, Set.of("dryRun"),
-            Action.PAUSE, Set.of("jobId"),
-            Action.RESUME, Set.of("jobId"),
-            Action.CANCEL, Set.of("jobId"),
-            Action.STATUS, Set.of("jobId"));
+    private static final Map<Action, Set<String>> FIELDS = Map.ofEntries(
+            Map.entry(Action.MIGRATE, Set.of("dryRun", "limit", "imageIds", "retainBase64", "verify")),
+            Map.entry(Action.VALIDATE, Set.of("checkIntegrity", "sampleSize", "orphans", "imageIds")),
+            Map.entry(Action.ROLLBACK, Set.of("dryRun", "imageIds", "deleteFromR2")),
+            Map.entry(Action.PURGE, Set.of("dryRun", "olderThanDays", "imageIds")),
+            Map.entry(Action.BACKUP, Set.of()),
+            Map.entry(Action.CLEANUP, Set.of("dryRun")),
+            Map.entry(Action.VARIANTS, Set.of("dryRun", "imageIds")),
+            Map.entry(Action.PAUSE, Set.of("jobId")),
+            Map.entry(Action.RESUME, Set.of("jobId")),
+            Map.entry(Action.CANCEL, Set.of("jobId")),
+            Map.entry(Action.STATUS, Set.of("jobId")));
 
     private final ObjectMapper json;
 
@@ -74,7 +75,7 @@ class MigrationRequests {
             throw invalid("\"action\" must be a string");
         }
         Action action = Action.parse(actionNode.asText()).orElseThrow(() -> invalid("unknown action \""
-                + actionNode.asText() + "\"; use one of migrate, validate, rollback, purge, backup, cleanup, pause, resume, cancel, status"));
+                + actionNode.asText() + "\"; use one of migrate, validate, rollback, purge, backup, cleanup, variants, pause, resume, cancel, status"));
         checkFields(root, action);
 
         boolean await = bool(root, "wait", false);

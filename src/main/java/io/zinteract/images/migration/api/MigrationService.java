@@ -9,6 +9,7 @@ import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.image.data.Ids;
 import io.zinteract.images.migration.action.MigrationRepository;
 import io.zinteract.images.migration.action.RemainingBase64;
+import io.zinteract.images.migration.action.VariantsAction;
 import io.zinteract.images.migration.engine.ActiveJob;
 import io.zinteract.images.migration.engine.JobLedger;
 import io.zinteract.images.migration.engine.JobRepository;
@@ -25,6 +26,7 @@ import io.zinteract.images.migration.view.JobFeeds;
 import io.zinteract.images.migration.view.JobViews;
 import io.zinteract.images.migration.view.MigrationReads;
 import io.zinteract.images.storage.R2Storage;
+import io.zinteract.images.variant.VariantSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -54,12 +56,13 @@ class MigrationService {
     private final JobViews views;
     private final JobFeeds feeds;
     private final MigrationReads reads;
+    private final VariantSettings variants;
     private final String dbKind;
 
     MigrationService(MigrationRequests requests, JobRepository jobs, JobRunner runner, JobLedger ledger,
             MigrationRepository images,
             R2Storage storage, ServiceConfig service, MigrationConfig config, RemainingBase64 remaining,
-            JobViews views, JobFeeds feeds, MigrationReads reads,
+            JobViews views, JobFeeds feeds, MigrationReads reads, VariantSettings variants,
             @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
         this.requests = requests;
         this.jobs = jobs;
@@ -73,6 +76,7 @@ class MigrationService {
         this.views = views;
         this.feeds = feeds;
         this.reads = reads;
+        this.variants = variants;
         this.dbKind = dbKind;
     }
 
@@ -96,11 +100,15 @@ class MigrationService {
         Action action = request.action();
         JobOptions o = request.options();
         boolean dry = o.dry();
+        // A variants dry run too: without a store no image has variants to lack, and each would be reported complete.
         boolean needsStore = action == Action.VALIDATE || action == Action.PURGE || action == Action.CLEANUP
-                || ((action == Action.MIGRATE || action == Action.ROLLBACK) && !dry);
+                || action == Action.VARIANTS || ((action == Action.MIGRATE || action == Action.ROLLBACK) && !dry);
         if (needsStore && !storage.configured()) {
             throw new ApiException(ErrorCode.STORAGE_NOT_CONFIGURED,
                     action.wire() + " needs R2: set R2_ACCOUNT_ID or R2_ENDPOINT, R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY");
+        }
+        if (action == Action.VARIANTS && variants.eager().isEmpty()) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, VariantsAction.NOTHING_TO_MAKE);
         }
         if (action == Action.BACKUP && !"sqlite".equals(dbKind)) {
             throw new ApiException(ErrorCode.INVALID_REQUEST,

@@ -13,6 +13,7 @@ public enum Action {
     PURGE(true),
     BACKUP(true),
     CLEANUP(true),
+    VARIANTS(true),
     PAUSE(false),
     RESUME(false),
     CANCEL(false),
@@ -28,9 +29,15 @@ public enum Action {
         return startsJob;
     }
 
-    /** Whether a job of this action changes images or objects, and so must run alone. */
+    /**
+     * Whether a job of this action changes images or objects, and so must run alone. {@code variants} changes no image,
+     * but writes objects and rows that only stay right while their image stays in R2: beside a rollback it could make
+     * variants of an image just rolled back (after its variants were deleted), and beside a cleanup its fresh objects
+     * would be judged while their rows are being written. Running it alone costs nothing that matters: the migration
+     * already makes variants of the images it moves.
+     */
     public boolean mutating(boolean dryRun) {
-        return !dryRun && (this == MIGRATE || this == ROLLBACK || this == PURGE || this == CLEANUP);
+        return !dryRun && (this == MIGRATE || this == ROLLBACK || this == PURGE || this == CLEANUP || this == VARIANTS);
     }
 
     @JsonValue

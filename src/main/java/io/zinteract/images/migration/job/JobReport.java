@@ -6,6 +6,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,6 +64,27 @@ public class JobReport {
     public Long keptYoung;
     public Long keptInFlight;
 
+    // variants: images that lacked none of the eager presets' variants, images that lacked some (made unless a dry
+    // run, listed with what they lacked), and the variants made (or, dry run, missing)
+    public Long imagesComplete;
+    public Long imagesIncomplete;
+    public Listing<ImageNote> incomplete;
+    public Long variantsMade;
+    public Long variantsMissing;
+
+    // variants of validated images: checked, and those whose object is missing or of another size than the row says
+    public Long variantsChecked;
+    public Long variantObjectsMissing;
+    public Long variantObjectsMismatched;
+    public Listing<ImageNote> variantProblems;
+
+    // rollback: variants deleted with their image's rollback, and images whose variants could not all be deleted
+    public Long variantsDeleted;
+    public Listing<ImageNote> variantDeleteFailures;
+
+    // cleanup: image_variants rows whose image is gone or no longer in R2, deleted (or, dry run, that would be)
+    public Long staleVariantRows;
+
     // backup
     public String backupPath;
     public Long backupBytes;
@@ -88,8 +110,15 @@ public class JobReport {
     public void apply(Action action, boolean dryRun, ItemResult r, int bound) {
         switch (action) {
             case MIGRATE -> applyMigrate(dryRun, r, bound);
-            case VALIDATE -> applyValidate(r, bound);
-            case ROLLBACK -> applyRollback(r, bound);
+            case VALIDATE -> {
+                applyValidate(r, bound);
+                applyVariantChecks(r, bound);
+            }
+            case ROLLBACK -> {
+                applyRollback(r, bound);
+                applyVariantDeletes(r, bound);
+            }
+            case VARIANTS -> applyVariants(dryRun, r, bound);
             case PURGE -> {
                 if (r.outcome() == ItemResult.Outcome.SUCCEEDED) {
                     base64BytesCleared = plus(base64BytesCleared, r.base64Bytes());
@@ -161,6 +190,54 @@ public class JobReport {
         } else if (r.note() != null && r.note().startsWith("delete failed")) {
             deleteFailures = listing(deleteFailures);
             deleteFailures.add(new ImageNote(r.imageId(), r.note()), bound);
+        }
+    }
+
+    private void applyVariants(boolean dryRun, ItemResult r, int bound) {
+        ItemResult.Variants v = r.variants();
+        if (r.outcome() != ItemResult.Outcome.SUCCEEDED || v == null) {
+            return;
+        }
+        if (v.missing() == null || v.missing().isEmpty()) {
+            imagesComplete = plus(imagesComplete, 1);
+            return;
+        }
+        imagesIncomplete = plus(imagesIncomplete, 1);
+        incomplete = listing(incomplete);
+        incomplete.add(new ImageNote(r.imageId(), String.join(", ", v.missing())), bound);
+        if (dryRun) {
+            variantsMissing = plus(variantsMissing, v.missing().size());
+        } else {
+            variantsMade = plus(variantsMade, v.count());
+        }
+    }
+
+    private void applyVariantChecks(ItemResult r, int bound) {
+        ItemResult.Variants v = r.variants();
+        if (v == null) {
+            return;
+        }
+        variantsChecked = plus(variantsChecked, v.count());
+        for (ItemResult.Problem p : v.problems() == null ? List.<ItemResult.Problem>of() : v.problems()) {
+            if (ItemResult.Problem.MISSING.equals(p.kind())) {
+                variantObjectsMissing = plus(variantObjectsMissing, 1);
+            } else {
+                variantObjectsMismatched = plus(variantObjectsMismatched, 1);
+            }
+            variantProblems = listing(variantProblems);
+            variantProblems.add(new ImageNote(r.imageId(), p.key() + ": " + p.detail()), bound);
+        }
+    }
+
+    private void applyVariantDeletes(ItemResult r, int bound) {
+        ItemResult.Variants v = r.variants();
+        if (r.outcome() != ItemResult.Outcome.SUCCEEDED || v == null) {
+            return;
+        }
+        variantsDeleted = plus(variantsDeleted, v.count());
+        if (v.error() != null) {
+            variantDeleteFailures = listing(variantDeleteFailures);
+            variantDeleteFailures.add(new ImageNote(r.imageId(), v.error()), bound);
         }
     }
 

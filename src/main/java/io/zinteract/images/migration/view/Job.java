@@ -49,7 +49,8 @@ public record Job(String jobId, Action action, JobState state, boolean dryRun, J
         }
         boolean validate = row.action() == Action.VALIDATE;
         Boolean isValid = validate && row.state() == JobState.COMPLETED
-                ? count(r.missing) == 0 && count(r.corrupted) == 0 && count(r.conflicts) == 0 && row.failed() == 0 : null;
+                ? count(r.missing) == 0 && count(r.corrupted) == 0 && count(r.conflicts) == 0
+                        && count(r.variantProblems) == 0 && row.failed() == 0 : null;
         Listing<String> missing = r.missing;
         Listing<String> corrupted = r.corrupted;
         Listing<String> orphaned = r.orphaned;
