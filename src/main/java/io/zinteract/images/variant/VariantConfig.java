@@ -26,7 +26,10 @@ public interface VariantConfig {
     @WithDefault("true")
     boolean eager();
 
-    /** Which presets are made eagerly, as WebP ({@code VARIANTS_EAGER_PRESETS}); the others are made on first request. */
+    /**
+     * Presets every R2 image gets as WebP ({@code VARIANTS_EAGER_PRESETS}): in the background when VARIANTS_EAGER is on,
+     * and from the {@code variants} migration action; the others are made on first request.
+     */
     @WithDefault("thumb,small,medium")
     List<String> eagerPresets();
 

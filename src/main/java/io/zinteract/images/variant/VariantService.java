@@ -156,7 +156,7 @@ public class VariantService {
 
     /** Eager, off the request path; never throws, never blocks; {@code original} may be null (read back from R2). */
     public void schedule(String imageId, byte[] original) {
-        if (!settings.eager().isEmpty()) {
+        if (settings.background()) {
             eager.submit(imageId, original);
         }
     }
@@ -173,7 +173,7 @@ public class VariantService {
         }
         List<VariantRecord> have = variants.ofImage(row.id());
         List<VariantRenderer.Target> missing = new ArrayList<>();
-        for (Preset p : settings.eager()) {
+        for (Preset p : settings.kept()) {
             if (have.stream().noneMatch(v -> v.preset().equals(p.name()) && v.format().equals(VariantFormat.WEBP.wire()))) {
                 missing.add(new VariantRenderer.Target(p, VariantFormat.WEBP));
             }

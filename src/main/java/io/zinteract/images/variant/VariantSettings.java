@@ -104,9 +104,17 @@ public class VariantSettings implements SettingsCheck {
         return presets;
     }
 
-    /** The presets made after a store or a migration; none when VARIANTS_EAGER=false or variants are off. */
-    public List<Preset> eager() {
-        return config.enabled() && config.eager() ? eager : List.of();
+    /**
+     * The presets every image in R2 should have (VARIANTS_EAGER_PRESETS), as the {@code variants} action backfills
+     * them; none when variants are off.
+     */
+    public List<Preset> kept() {
+        return config.enabled() ? eager : List.of();
+    }
+
+    /** Whether those presets are also made in the background after a store or a migration (VARIANTS_EAGER). */
+    public boolean background() {
+        return config.eager() && !kept().isEmpty();
     }
 
     public VariantConfig config() {

@@ -99,7 +99,7 @@ class VariantsActionTest extends MigrationTestBase {
     }
 
     List<Preset> eager() {
-        return settings.eager();
+        return settings.kept();
     }
 
     /** The keys of every eager variant of these images, as WebP. */

@@ -30,8 +30,8 @@ import java.util.List;
 public class VariantsAction implements JobAction {
 
     /** Why a {@code variants} job cannot start: it makes the eager presets' variants, and there are none. */
-    public static final String NOTHING_TO_MAKE = "the variants action makes the eager presets' variants, and this "
-            + "service has none (VARIANTS_ENABLED=false, VARIANTS_EAGER=false or VARIANTS_EAGER_PRESETS empty)";
+    public static final String NOTHING_TO_MAKE = "the variants action makes the presets of "
+            + "VARIANTS_EAGER_PRESETS, and this service has none (VARIANTS_ENABLED=false or VARIANTS_EAGER_PRESETS empty)";
 
     private final ImageRows rows;
     private final VariantService variants;
@@ -50,7 +50,7 @@ public class VariantsAction implements JobAction {
 
     @Override
     public long prepare(JobContext job) {
-        if (settings.eager().isEmpty()) {
+        if (settings.kept().isEmpty()) {
             // Checked on the request too; a job resumed after the settings changed ends here instead of reporting
             // every image complete.
             throw new IllegalStateException(NOTHING_TO_MAKE);

@@ -107,7 +107,7 @@ class MigrationService {
             throw new ApiException(ErrorCode.STORAGE_NOT_CONFIGURED,
                     action.wire() + " needs R2: set R2_ACCOUNT_ID or R2_ENDPOINT, R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY");
         }
-        if (action == Action.VARIANTS && variants.eager().isEmpty()) {
+        if (action == Action.VARIANTS && variants.kept().isEmpty()) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, VariantsAction.NOTHING_TO_MAKE);
         }
         if (action == Action.BACKUP && !"sqlite".equals(dbKind)) {
