@@ -22,10 +22,10 @@ import java.util.stream.Stream;
  * classpath). Prints one JSON line per run.
  *
  * <ul>
- * <li>{@code ours GALLERY OUT WIDTH QUALITY}: the service's codec (VariantCodec) making a WIDTH px WebP of every PNG in
- * GALLERY at QUALITY (0..100, libwebp's scale), on one thread: one untimed warm-up pass over all images, then a timed
+ * <li>{@code ours GALLERY OUT WIDTH QUALITY [FORMAT]}: the service's codec (VariantCodec) making a WIDTH px WebP (or
+ * FORMAT: webp, png, jpeg) of every PNG in GALLERY at QUALITY (0..100, libwebp's scale), on one thread: one untimed warm-up pass over all images, then a timed
  * pass (decode + resize + encode from bytes in memory; wall time, this thread's CPU time and the whole process's,
- * JIT compiler and GC threads included). The timed pass's outputs are written to OUT/NAME.webp.</li>
+ * JIT compiler and GC threads included). The timed pass's outputs are written to OUT/NAME.webp (.png, .jpg).</li>
  * <li>{@code ssim GALLERY LABEL=DIR...}: for every GALLERY/NAME.png and every contender, the SSIM of DIR/NAME.png (the
  * contender's variant, already decoded to PNG by libwebp) against a reference made here: the original's luma
  * area-averaged to the variant's size. SSIM as Wang et al. 2004: luma (BT.601), 11x11 gaussian window (sigma 1.5),
@@ -37,7 +37,8 @@ public class VariantBench {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "ours" -> ours(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]),
-                    Float.parseFloat(args[4]));
+                    Float.parseFloat(args[4]), args.length > 5 ? VariantFormat.parse(args[5]).orElseThrow()
+                            : VariantFormat.WEBP);
             case "ssim" -> ssim(Path.of(args[1]), List.of(args).subList(2, args.length));
             default -> throw new IllegalArgumentException("mode ours or ssim");
         }
@@ -54,7 +55,7 @@ public class VariantBench {
         return name.substring(0, name.lastIndexOf('.'));
     }
 
-    static void ours(Path gallery, Path out, int width, float quality) throws Exception {
+    static void ours(Path gallery, Path out, int width, float quality, VariantFormat format) throws Exception {
         List<Path> files = originals(gallery);
         List<byte[]> inputs = new ArrayList<>();
         for (Path f : files) {
@@ -64,7 +65,7 @@ public class VariantBench {
         VariantCodec codec = new VariantCodec(new CodecLimits(100_000_000L, Duration.ofMinutes(2), quality / 100f,
                 CodecLimits.DEFAULT_JPEG_QUALITY));
         for (byte[] input : inputs) {
-            codec.render(codec.decode(input, deadline()), width, VariantFormat.WEBP, deadline());
+            codec.render(codec.decode(input, deadline()), width, format, deadline());
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os =
@@ -79,7 +80,7 @@ public class VariantBench {
             long d0 = System.nanoTime();
             DecodedImage decoded = codec.decode(input, deadline());
             decodeNanos += System.nanoTime() - d0;
-            Rendered r = codec.render(decoded, width, VariantFormat.WEBP, deadline());
+            Rendered r = codec.render(decoded, width, format, deadline());
             bytesOut += r.bytes().length;
             rendered.add(r);
         }
@@ -89,7 +90,7 @@ public class VariantBench {
         long bytesIn = 0;
         for (int i = 0; i < files.size(); i++) {
             bytesIn += inputs.get(i).length;
-            Files.write(out.resolve(stem(files.get(i)) + ".webp"), rendered.get(i).bytes());
+            Files.write(out.resolve(stem(files.get(i)) + "." + format.extension()), rendered.get(i).bytes());
         }
         Rendered first = rendered.get(0);
         System.out.printf(Locale.ROOT, "{\"images\": %d, \"seconds\": %.4f, \"cpuSeconds\": %.4f,"
