@@ -5,8 +5,8 @@ writes the project's runtime classpath first. Standard library only; reuses benc
 codec  (parts 1 and 2) on GALLERY_N generated 1792x1024 persona PNGs (bench/PersonaGallery.java, cached per
        N/seed/grain under BENCH_WORK):
   bytes       the `small` variant (WIDTH px WebP at QUALITY) made by the service's codec (VariantCodec, in
-              bench/VariantBench.java) against the originals (target <= 5 %), and the SSIM of each variant (decoded by
-              libwebp) against a reference area-average resize of the original (bench/VariantBench.java ssim).
+              bench/VariantFigures.java) against the originals (target <= 5 %), and the SSIM of each variant (decoded by
+              libwebp) against a reference area-average resize of the original (bench/VariantFigures.java ssim).
   speed       ROUNDS rounds, each: ours (one JVM, one thread: an untimed warm-up pass, then a timed pass of decode +
               resize + encode from bytes in memory), `vips thumbnail in.png out.webp[Q=QUALITY] WIDTH` once per image
               (VIPS_CONCURRENCY=1, the batch timed, process start-ups included), and `vipsthumbnail` over the whole
@@ -78,11 +78,11 @@ def java(args, timeout=900):
 
 def compile_java():
     os.makedirs(CLASSES, exist_ok=True)
-    sources = [os.path.join(ROOT, "bench", f) for f in ("PersonaGallery.java", "VariantBench.java")]
+    sources = [os.path.join(ROOT, "bench", f) for f in ("PersonaGallery.java", "VariantFigures.java")]
     out = subprocess.run(["javac", "-nowarn", "-d", CLASSES, "-cp", classpath(), *sources], stderr=subprocess.PIPE,
                          timeout=300)
     if out.returncode != 0:
-        raise SystemExit("bench: cannot compile bench/VariantBench.java against the codec in "
+        raise SystemExit("bench: cannot compile bench/VariantFigures.java against the codec in "
                          f"{CODEC_CP} (is io.zinteract.images.variant.codec built?):\n{out.stderr.decode()[-2000:]}")
 
 
@@ -152,7 +152,7 @@ def codec_part(folder, src, names):
     runs = []
     for r in range(1, ROUNDS + 1):
         ours_out = os.path.join(folder, f"ours-r{r}")
-        ours = java(["VariantBench", "ours", src, ours_out, str(WIDTH), str(QUALITY)])
+        ours = java(["VariantFigures", "ours", src, ours_out, str(WIDTH), str(QUALITY)])
         wall, cpu = vips_per_file(src, names, os.path.join(folder, f"vips-r{r}"), QUALITY)
         bwall, bcpu = vips_batch(src, names, os.path.join(folder, f"vipsthumbnail-r{r}"), QUALITY)
         run = {"ours": ours["seconds"], "oursCpu": ours["cpuSeconds"], "oursProcessCpu": ours["processCpuSeconds"],
@@ -165,7 +165,7 @@ def codec_part(folder, src, names):
     # Bytes and SSIM from round 1's outputs (every round encodes the same images the same way).
     ours_dir, vips_dir = os.path.join(folder, "ours-r1"), os.path.join(folder, "vips-r1")
     # Lossless outputs of both resizes tell the resize's share of the SSIM from the encoder's.
-    java(["VariantBench", "ours", src, os.path.join(folder, "ours-png"), str(WIDTH), str(QUALITY), "png"])
+    java(["VariantFigures", "ours", src, os.path.join(folder, "ours-png"), str(WIDTH), str(QUALITY), "png"])
     vips_batch_png(src, names, os.path.join(folder, "vips-png"))
     contenders = {"ours": ours_dir, f"vips-q{QUALITY}": vips_dir, "ours-png": os.path.join(folder, "ours-png"),
                   "vips-png": os.path.join(folder, "vips-png")}
@@ -177,7 +177,7 @@ def codec_part(folder, src, names):
     for d in contenders.values():
         decode_webps(d)
     log("SSIM of every variant against the reference resize")
-    ssim = java(["VariantBench", "ssim", src, *[f"{k}={v}" for k, v in contenders.items()]])
+    ssim = java(["VariantFigures", "ssim", src, *[f"{k}={v}" for k, v in contenders.items()]])
     same = all(open(os.path.join(vips_dir, n[:-4] + ".webp"), "rb").read()
                == open(os.path.join(folder, "vipsthumbnail-r1", n[:-4] + ".webp"), "rb").read() for n in names)
     per_image = [os.path.getsize(os.path.join(ours_dir, n[:-4] + ".webp")) for n in names]
@@ -466,7 +466,7 @@ def write_report(info, codec, http):
     add("\n".join(targets) + "\n")
     lines += sections
     add("## How it was measured\n")
-    add(f"- **ours**: `bench/VariantBench.java ours` in its own JVM: all {n} PNGs read into memory, one untimed "
+    add(f"- **ours**: `bench/VariantFigures.java ours` in its own JVM: all {n} PNGs read into memory, one untimed "
         f"warm-up pass (JIT), then one timed pass on one thread: `codec.decode(bytes, deadline)` then "
         f"`codec.render(decoded, {WIDTH}, VariantFormat.WEBP, deadline)` per image (`CodecLimits(100000000, 2 min, "
         f"{QUALITY / 100:.2f}, 0.82)`); wall time, the thread's CPU time and the whole JVM's. The timed pass's "
@@ -477,7 +477,7 @@ def write_report(info, codec, http):
         f"{WIDTH} -o out/%s.webp[Q={QUALITY}] *.png`, one process (vips shrinks in sRGB, not --linear). Each vips run "
         "starts a process: its start-up (about the difference between the two vips columns) falls into the first; "
         "the second is vips' own speed.")
-    add("- **SSIM**: `bench/VariantBench.java ssim`: each variant decoded by libwebp (`vips copy x.webp x.png`, the "
+    add("- **SSIM**: `bench/VariantFigures.java ssim`: each variant decoded by libwebp (`vips copy x.webp x.png`, the "
         "same decoder for every contender), compared on luma (BT.601) with an 11x11 gaussian window (sigma 1.5; K1 "
         "0.01, K2 0.03, L 255; windows inside the image only) against the original's luma area-averaged to the "
         "variant's size (each output pixel the exact mean of the source area it covers). The separable Java code was "

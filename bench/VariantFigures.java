@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * K1 0.01, K2 0.03, L 255, mean over the windows that fit inside the image (no padding).</li>
  * </ul>
  */
-public class VariantBench {
+public class VariantFigures {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
