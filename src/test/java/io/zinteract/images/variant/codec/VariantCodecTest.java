@@ -11,14 +11,23 @@ import io.zinteract.images.variant.codec.VariantException.Reason;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.Test;
 
 class VariantCodecTest {
@@ -70,6 +79,10 @@ class VariantCodecTest {
         assertEquals(0, back.getRGB(80, 5) >>> 24, "the transparent top stays transparent");
         assertEquals(255, back.getRGB(80, 50) >>> 24, "the opaque middle stays opaque");
         assertEquals(List.of("IHDR", "IDAT", "IEND"), pngChunks(png.bytes()).stream().distinct().toList());
+        BufferedImage webp = TestImages.read(codec.render(alpha, 160, VariantFormat.WEBP, later()).bytes(), "webp",
+                "com.twelvemonkeys.");
+        assertTrue(webp.getRGB(80, 5) >>> 24 < 10, "WebP keeps the transparency");
+        assertEquals(255, webp.getRGB(80, 50) >>> 24);
 
         // an ARGB PNG whose pixels are all opaque is opaque
         DecodedImage opaque = codec.decode(TestImages.png(TestImages.scene(600, 400, BufferedImage.TYPE_INT_ARGB)), later());
@@ -143,6 +156,82 @@ class VariantCodecTest {
         assertFalse(TestImages.contains(out.bytes(), "ICC_PROFILE"));
         int back = TestImages.read(out.bytes(), "jpeg", "com.sun.").getRGB(16, 16);
         assertTrue(TestImages.distance(back, 0x808080) <= 6, Integer.toHexString(back));
+    }
+
+    @Test
+    void pngIccpProfileIsApplied() {
+        BufferedImage stored = new BufferedImage(96, 64, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 96; x++) {
+                int v = x < 48 ? 55 : 255 - y; // a flat patch beside a vertical ramp
+                stored.setRGB(x, y, v << 16 | v << 8 | v);
+            }
+        }
+        byte[] png = TestImages.png(stored);
+        DecodedImage ignored = codec.decode(png, later());
+        assertEquals(55, ignored.image().getRGB(10, 10) & 0xFF, "without a profile the stored values are sRGB");
+
+        Deflater deflater = new Deflater();
+        deflater.setInput(ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData());
+        deflater.finish();
+        byte[] compressed = new byte[1 << 16];
+        int length = deflater.deflate(compressed);
+        deflater.end();
+        ByteArrayOutputStream iccp = new ByteArrayOutputStream();
+        iccp.writeBytes("linear\0\0".getBytes(StandardCharsets.US_ASCII));
+        iccp.write(compressed, 0, length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(png, 0, 33); // signature and IHDR; iCCP must come before IDAT
+        chunk(out, "iCCP", iccp.toByteArray());
+        out.write(png, 33, png.length - 33);
+
+        DecodedImage decoded = codec.decode(out.toByteArray(), later());
+        int center = decoded.image().getRGB(10, 10);
+        assertTrue(TestImages.distance(center, 0x808080) <= 3, "converted to sRGB: " + Integer.toHexString(center));
+        Rendered rendered = codec.render(decoded, 48, VariantFormat.PNG, later());
+        assertEquals(List.of("IHDR", "IDAT", "IEND"), pngChunks(rendered.bytes()).stream().distinct().toList());
+    }
+
+    @Test
+    void adobeCmykJpegDecodesToRgb() throws Exception {
+        int w = 120;
+        int h = 80;
+        WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, w, h, 4, null);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int fade = y * 2; // key rises downwards
+                int[] cmyk = x < w / 2 ? new int[] {0, 255, 255, fade} : new int[] {255, 0, 0, fade};
+                for (int i = 0; i < 4; i++) {
+                    cmyk[i] = 255 - cmyk[i]; // Adobe APP14 CMYK is stored inverted
+                }
+                raster.setPixel(x, y, cmyk);
+            }
+        }
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
+        ImageWriter writer = writers.next();
+        while (!writer.getClass().getName().startsWith("com.sun.")) {
+            writer = writers.next(); // the JDK's writer: it writes a 4-band raster as four plain components
+        }
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(raw)) {
+            writer.setOutput(stream);
+            writer.write(null, new IIOImage(raster, null, null), null);
+        }
+        byte[] bytes = raw.toByteArray();
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        jpeg.write(bytes, 0, 2);
+        // APP14 "Adobe", version 100, flags 0, transform 0: four components are CMYK, not YCCK
+        jpeg.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0});
+        jpeg.write(bytes, 2, bytes.length - 2);
+
+        DecodedImage decoded = codec.decode(jpeg.toByteArray(), later());
+        assertTrue(TestImages.distance(decoded.image().getRGB(10, 2), 0xFF0000) < 40,
+                Integer.toHexString(decoded.image().getRGB(10, 2)));
+        assertTrue(TestImages.distance(decoded.image().getRGB(110, 2), 0x00FFFF) < 40,
+                Integer.toHexString(decoded.image().getRGB(110, 2)));
+        int top = decoded.image().getRGB(10, 5);
+        int bottom = decoded.image().getRGB(10, 75);
+        assertTrue(((bottom >> 16) & 0xFF) < ((top >> 16) & 0xFF) - 80, "more key, darker red: " + Integer.toHexString(bottom));
     }
 
     @Test
