@@ -21,7 +21,7 @@ http   (part 3) the packaged service (APP_DIR, default target/quarkus-app) with 
        message when the service answers 400/404 to ?variant= or serves the original instead of a WebP.
 
 Knobs (environment): GALLERY_N (50), SEED (1), GRAIN (0.5), WIDTH (480), QUALITY (80), ROUNDS (3),
-MATCH_QUALITIES (70,75,85,90; empty skips), HTTP_N (10), HTTP_WARMUP (3), WRK_SECONDS (10), WRK_CONNECTIONS (16),
+MATCH_QUALITIES (75,85; empty skips), HTTP_N (10), HTTP_WARMUP (3), WRK_SECONDS (10), WRK_CONNECTIONS (16),
 WRK_ORIGINAL (1), PARTS (codec,http), CODEC_CLASSPATH (target/classes), APP_DIR, BENCH_WORK (target/bench),
 BENCH_RESULTS (bench/results).
 """
@@ -48,7 +48,7 @@ GRAIN = float(os.environ.get("GRAIN", "") or 0.5)
 WIDTH = env_int("WIDTH", 480)
 QUALITY = env_int("QUALITY", 80)
 ROUNDS = env_int("ROUNDS", 3)
-MATCH_QUALITIES = [int(q) for q in (os.environ.get("MATCH_QUALITIES", "70,75,85,90")).split(",") if q.strip()]
+MATCH_QUALITIES = [int(q) for q in (os.environ.get("MATCH_QUALITIES", "75,85")).split(",") if q.strip()]
 HTTP_N = env_int("HTTP_N", 10)
 HTTP_WARMUP = env_int("HTTP_WARMUP", 3)
 WRK_SECONDS = env_int("WRK_SECONDS", 10)
@@ -296,8 +296,20 @@ def tool_version(cmd):
         return "unknown"
 
 
+def app_label():
+    """The service part 3 started: its folder and, for a build made elsewhere, the commit noted beside it."""
+    rel = os.path.relpath(bench.APP, ROOT)
+    note = os.path.join(os.path.dirname(os.path.dirname(bench.APP)), ".commit")
+    if os.path.exists(note):
+        return f"`{rel}` (built from commit {open(note).read().strip()})"
+    commit = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h"], stdout=subprocess.PIPE,
+                            timeout=30).stdout.decode().strip()
+    return f"`{rel}` (this checkout, {commit})"
+
+
 def knobs():
-    return (f"GALLERY_N={GALLERY_N} SEED={SEED} GRAIN={GRAIN:g} WIDTH={WIDTH} QUALITY={QUALITY} ROUNDS={ROUNDS} "
+    app = f"APP_DIR={os.path.relpath(bench.APP, ROOT)} " if os.environ.get("APP_DIR") else ""
+    return (app + f"GALLERY_N={GALLERY_N} SEED={SEED} GRAIN={GRAIN:g} WIDTH={WIDTH} QUALITY={QUALITY} ROUNDS={ROUNDS} "
             f"MATCH_QUALITIES={','.join(map(str, MATCH_QUALITIES))} HTTP_N={HTTP_N} HTTP_WARMUP={HTTP_WARMUP} "
             f"WRK_SECONDS={WRK_SECONDS} WRK_CONNECTIONS={WRK_CONNECTIONS} PARTS={','.join(PARTS)}")
 
@@ -426,7 +438,7 @@ def write_report(info, codec, http):
     elif "skipped" in http:
         targets.append("| lazy first-request latency, cached req/s | not measured: see section 3 | not measured |")
         sections += ["## 3. Lazy variant and cached throughput over HTTP\n",
-                     f"**Skipped:** {http['skipped']}. Run `PARTS=http APP_DIR=<a build with the variant endpoint>/"
+                     f"**Skipped:** {http['skipped']} (service {app_label()}). Run `PARTS=http APP_DIR=<a build with the variant endpoint>/"
                      "target/quarkus-app bench/variants.sh` (or the whole command) on the integration branch.\n"]
     else:
         first = [r["ms"] for r in http["first"]]
@@ -435,7 +447,7 @@ def write_report(info, codec, http):
                        f"{statistics.median(first):.0f} ms, p95 {pct(first, 95):.0f} ms; wrk "
                        f"{http['wrk']['rps']:,.0f} req/s | reported |")
         s = ["## 3. Lazy variant and cached throughput over HTTP\n",
-             f"The packaged service, ENABLE_R2_STORAGE=true against S3Proxy (filesystem) on loopback, "
+             f"The packaged service {app_label()}, ENABLE_R2_STORAGE=true against S3Proxy (filesystem) on loopback, "
              f"IMAGE_SERVE_MODE=proxy, VARIANTS_EAGER=false; {HTTP_WARMUP + HTTP_N} generated PNGs uploaded "
              f"(`POST /api/images`), the variants of {HTTP_WARMUP} requested first as a warm-up, then for each of "
              f"{HTTP_N} others `GET /api/images/{{id}}?variant=small` with `Accept: image/webp`, twice (a new "

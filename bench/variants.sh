@@ -10,7 +10,7 @@
 #      the packaged service (R2 on a local S3Proxy, IMAGE_SERVE_MODE=proxy, VARIANTS_EAGER=false); skipped with a
 #      message when the service has no variant endpoint.
 # Knobs (environment variables, or NAME=value arguments): GALLERY_N (50), SEED (1), GRAIN (0.5, film grain sigma in
-# levels), WIDTH (480), QUALITY (80, libwebp's scale, for both), ROUNDS (3), MATCH_QUALITIES (70,75,85,90: vips
+# levels), WIDTH (480), QUALITY (80, libwebp's scale, for both), ROUNDS (3), MATCH_QUALITIES (75,85: vips
 # qualities tried for equal SSIM; empty skips), HTTP_N (10), HTTP_WARMUP (3), WRK_SECONDS (10), WRK_CONNECTIONS (16),
 # WRK_ORIGINAL (1: wrk on the original too), PARTS (codec,http), CODEC_CLASSPATH (target/classes), APP_DIR
 # (target/quarkus-app: the service part 3 starts), BENCH_WORK (target/bench), BENCH_RESULTS (bench/results).
