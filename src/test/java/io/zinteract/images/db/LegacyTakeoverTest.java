@@ -34,7 +34,7 @@ class LegacyTakeoverTest {
                 "SELECT version, type, success FROM flyway_schema_history ORDER BY installed_rank");
         assertEquals("0", history.get(0).get("version"));
         assertEquals("BASELINE", history.get(0).get("type"));
-        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6"), history.stream().map(r -> String.valueOf(r.get("version"))).toList());
+        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7"), history.stream().map(r -> String.valueOf(r.get("version"))).toList());
         assertTrue(history.stream().allMatch(r -> ((Number) r.get("success")).intValue() == 1));
 
         List<String> columns = Db.rows("SELECT name FROM pragma_table_info('images') ORDER BY cid").stream()
@@ -42,9 +42,10 @@ class LegacyTakeoverTest {
         assertEquals(List.of("id", "session_id", "participant_id", "table_id", "persona_id", "persona_title", "image_url",
                 "image_data", "image_mime_type", "prompt", "provider", "status", "r2_key", "migration_status",
                 "migrated_at", "created_at", "updated_at", "content_type", "size_bytes", "sha256", "storage_class",
-                "etag", "original_image_url", "failure_reason"), columns);
+                "etag", "original_image_url", "failure_reason", "thumbhash"), columns);
         assertEquals(6, Db.count("SELECT COUNT(*) FROM images WHERE session_id = 's-legacy'"));
         assertEquals(0, Db.count("SELECT COUNT(*) FROM pending_uploads"), "V5 adds its own table beside the legacy ones");
+        assertEquals(0, Db.count("SELECT COUNT(*) FROM image_variants"), "V7 adds its own table too");
         assertEquals(1, Db.count("SELECT COUNT(*) FROM sessions WHERE name = 'Workshop Berlin'"));
         assertEquals(1, Db.count("SELECT COUNT(*) FROM __drizzle_migrations"));
         Map<String, Object> row = Db.rows("SELECT * FROM images WHERE id = ?", LegacyDatabase.PNG_ROW).get(0);

@@ -177,14 +177,7 @@ class Base64StorageImageTest {
     @Test
     void aLegacyPolyglotRowIsStillServedButNeverAsHtml() throws Exception {
         byte[] polyglot = HostileImages.concat(TestImages.png(12, 12, 5), HostileImages.html());
-        String id = java.util.UUID.randomUUID().toString();
-        try (var c = Db.openConfigured(); var ps = c.prepareStatement("INSERT INTO images (id, persona_id, persona_title, "
-                + "image_data, image_mime_type, prompt, status, migration_status, created_at, updated_at) "
-                + "VALUES (?, 'gen-x', 'Gen X', ?, 'image/png', 'legacy', 'completed', 'pending', 1700000000, 1700000000)")) {
-            ps.setString(1, id);
-            ps.setString(2, Base64.getEncoder().encodeToString(polyglot));
-            ps.executeUpdate();
-        }
+        String id = Db.insertBase64Row(polyglot, "gen-x");
         assertArrayEquals(polyglot, ImageHttpChecks.safe(given().get("/api/images/" + id).then()).statusCode(200)
                 .contentType("image/png").extract().asByteArray());
     }

@@ -71,6 +71,21 @@ public final class Db {
         }
     }
 
+    /** Inserts a row as the legacy app wrote it (base64 in the database, no object) and returns its new id. */
+    public static String insertBase64Row(byte[] image, String personaId) throws SQLException {
+        String id = java.util.UUID.randomUUID().toString();
+        try (Connection c = openConfigured(); PreparedStatement ps = c.prepareStatement("INSERT INTO images (id, "
+                + "persona_id, persona_title, image_data, image_mime_type, prompt, status, migration_status, created_at, "
+                + "updated_at) VALUES (?, ?, 'Legacy', ?, 'image/png', 'legacy', 'completed', 'pending', 1700000000, "
+                + "1700000000)")) {
+            ps.setString(1, id);
+            ps.setString(2, personaId);
+            ps.setString(3, java.util.Base64.getEncoder().encodeToString(image));
+            ps.executeUpdate();
+        }
+        return id;
+    }
+
     /** A digest of every row of {@code images}, to prove a request changed nothing. */
     public static String imagesFingerprint() {
         return Sha.sha256(rows("SELECT * FROM images ORDER BY id").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));

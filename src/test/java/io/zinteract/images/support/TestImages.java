@@ -104,6 +104,11 @@ public final class TestImages {
                 image.setRGB(x, y, new Color(random.nextInt(256), (x * 7) & 0xFF, (y * 13) & 0xFF).getRGB());
             }
         }
+        return write(image, format);
+    }
+
+    /** {@code image} in {@code format} ("png", "jpg") by the JDK's writers. */
+    public static byte[] write(BufferedImage image, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(image, format, out)) {

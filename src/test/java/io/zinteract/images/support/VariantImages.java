@@ -43,11 +43,11 @@ public final class VariantImages {
     }
 
     public static byte[] png(BufferedImage image) {
-        return write(image, "png");
+        return TestImages.write(image, "png");
     }
 
     public static byte[] jpeg(BufferedImage image) {
-        return write(image, "jpg");
+        return TestImages.write(image, "jpg");
     }
 
     /**
@@ -168,17 +168,5 @@ public final class VariantImages {
         System.arraycopy(a, 0, all, 0, a.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
-    }
-
-    private static byte[] write(BufferedImage image, String format) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, format, out)) {
-                throw new IllegalStateException("no ImageIO writer for " + format);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

@@ -20,7 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -148,15 +147,7 @@ class VariantLazyTest {
 
     /** A row as the legacy app wrote it: base64 in the database, no object. */
     static String legacyRow(byte[] image) throws Exception {
-        String id = UUID.randomUUID().toString();
-        try (var c = Db.openConfigured(); var ps = c.prepareStatement("INSERT INTO images (id, persona_id, persona_title, "
-                + "image_data, image_mime_type, prompt, status, migration_status, created_at, updated_at) "
-                + "VALUES (?, 'legacy', 'Legacy', ?, 'image/png', 'legacy', 'completed', 'pending', 1700000000, 1700000000)")) {
-            ps.setString(1, id);
-            ps.setString(2, Base64.getEncoder().encodeToString(image));
-            ps.executeUpdate();
-        }
-        return id;
+        return Db.insertBase64Row(image, "legacy");
     }
 
     static double made(String trigger) {
