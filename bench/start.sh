@@ -21,7 +21,7 @@ if [ ! -f "$JAR" ] || [ ! -f target/s3proxy/s3proxy.jar ] || [ -n "$(find src po
   ./mvnw -B -q package -DskipTests ${MVN_ARGS:-}
 fi
 for dir in target/quarkus-app-aot target/quarkus-app-cds; do
-  if [ -d "$dir" ] && [ -n "$(find src pom.xml -newer "$dir/quarkus-run.jar" -print -quit)" ]; then
+  if [ -d "$dir" ] && [ -n "$(find src/main pom.xml -newer "$dir/quarkus-run.jar" -print -quit)" ]; then
     echo "bench/start: $dir is older than the sources; scripts/build-aot.sh rebuilds it (measured as it is)" >&2
   fi
 done
