@@ -14,8 +14,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Builds the S3 client (which loads the aws-crt native library and the SDK's request path) on a thread of its own
- * while the start thread validates the settings and migrates the schema, instead of after them: on two cores that
- * takes the client's half second or so off the time to the first ready probe. The start still waits for the client
+ * while the start thread validates the settings and migrates the schema, instead of after them, so that a second core
+ * overlaps the two on the way to the first ready probe. The start still waits for the client
  * before Quarkus opens its HTTP port, so no request ever waits on the event loop for the client to be built, and a
  * client that cannot be built fails the start as before.
  *
