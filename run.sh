@@ -18,6 +18,9 @@ Stop with Ctrl-C (S3Proxy stops too). Reset: stop it, then delete data/ (databas
            Same bucket; its database is target/dev-db/images.db.
   --help   this text
 
+Uses the start-up archive of scripts/build-aot.sh (AOT cache, else AppCDS) when it is newer than the sources;
+RUN_ARCHIVE=none starts the plain build.
+
 Environment: PORT (service port, default 8080), S3PROXY_PORT (local bucket port, default 9000),
 ENABLE_R2_STORAGE (true: new images go to the bucket; default false: base64 in SQLite), SQLITE_PATH
 (default data/images.db), R2_* (a real R2 account, no local bucket), ADMIN_API_KEY; all settings: README.md.
@@ -34,18 +37,41 @@ for arg in "$@"; do
 done
 
 JAR=target/quarkus-app/quarkus-run.jar
+# A start-up archive from scripts/build-aot.sh, when it is newer than the sources: the AOT cache (JDK 24+), else AppCDS.
+# It runs on the JDK that wrote it (recorded in java-home beside it), from its own folder, as it was trained.
+# RUN_ARCHIVE=none starts the plain build instead.
+JAVA=java
+APP_DIR=""
+ARCHIVE_OPT=""
+use_archive() {
+  local dir=$1 archive=$2 option=$3 java_bin
+  [ -s "$dir/$archive" ] && [ -f "$dir/java-home" ] || return 1
+  java_bin="$(cat "$dir/java-home")/bin/java"
+  # src/main and pom.xml make the package (the test build installs npm packages under src/test).
+  if [ -n "$(find src/main pom.xml -newer "$dir/$archive" -print -quit)" ]; then
+    echo "run.sh: $dir/$archive is older than the sources, not used (scripts/build-aot.sh rebuilds it)"
+    return 1
+  fi
+  [ -x "$java_bin" ] || { echo "run.sh: $java_bin, which wrote $dir/$archive, is gone; not used"; return 1; }
+  JAVA=$java_bin APP_DIR=$dir ARCHIVE_OPT="-XX:$option=$archive"
+}
+if [ -z "$DEV" ] && [ "${RUN_ARCHIVE:-auto}" != none ]; then
+  use_archive target/quarkus-app-aot app.aot AOTCache || use_archive target/quarkus-app-cds app-cds.jsa SharedArchiveFile || true
+fi
 if [ -n "$DEV" ]; then
   if [ ! -f target/s3proxy/s3proxy.jar ]; then
     echo "run.sh: fetching S3Proxy (./mvnw generate-test-resources -DskipTests)..."
     ./mvnw -B -q generate-test-resources -DskipTests
   fi
-elif [ ! -f "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
+elif [ -z "$APP_DIR" ] && { [ ! -f "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; }; then
   echo "run.sh: building the service (./mvnw package -DskipTests)..."
   ./mvnw -B -q package -DskipTests
 fi
 
 mkdir -p data
 export SQLITE_PATH="${SQLITE_PATH:-data/images.db}"
+# Absolute, so that it names the same file when the service runs from its archive's folder.
+case "$SQLITE_PATH" in /*) ;; *) SQLITE_PATH="$PWD/$SQLITE_PATH" ;; esac
 export R2_BUCKET="${R2_BUCKET:-z-interact-images}"
 PORT="${PORT:-8080}"
 export PORT
@@ -107,7 +133,14 @@ if [ -n "$DEV" ]; then
 fi
 echo "run.sh: ENABLE_R2_STORAGE=${ENABLE_R2_STORAGE:-false}, SQLite at ${SQLITE_PATH}"
 echo "run.sh: r2-image-service will listen on http://localhost:${PORT} (health: /q/health, API: /api/images)"
-java -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} -jar "$JAR" &
+if [ -n "$APP_DIR" ]; then
+  echo "run.sh: starting with $APP_DIR ($ARCHIVE_OPT, $("$JAVA" -version 2>&1 | head -1))"
+  # shellcheck disable=SC2086
+  (cd "$APP_DIR" && exec "$JAVA" $ARCHIVE_OPT -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} -jar quarkus-run.jar) &
+else
+  # shellcheck disable=SC2086
+  java -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} -jar "$JAR" &
+fi
 APP_PID=$!
 trap 'kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; cleanup' EXIT INT TERM
 wait "$APP_PID"

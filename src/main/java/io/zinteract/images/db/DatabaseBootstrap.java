@@ -46,9 +46,10 @@ public class DatabaseBootstrap {
         }
         Flyway flyway = flyway();
         var result = jdbc.postgresql() ? migrateAlone(flyway) : flyway.migrate();
+        // The version from the migration's own result: flyway.info() would scan the migrations and read the history again.
+        String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
         LOG.infof("Database %s: schema at version %s (%d migration(s) applied)", jdbc.postgresql() ? "PostgreSQL" : "SQLite",
-                flyway.info().current() == null ? "none" : flyway.info().current().getVersion(),
-                result.migrationsExecuted);
+                version == null ? "none" : version, result.migrationsExecuted);
     }
 
     /**

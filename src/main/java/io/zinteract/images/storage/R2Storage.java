@@ -3,7 +3,6 @@ package io.zinteract.images.storage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.arc.NoClassInterceptors;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Multi;
@@ -13,9 +12,7 @@ import io.zinteract.images.storage.model.ListPage;
 import io.zinteract.images.storage.model.ObjectHead;
 import io.zinteract.images.storage.model.ObjectStream;
 import io.zinteract.images.storage.model.PutObject;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -68,14 +65,6 @@ public class R2Storage {
         this.sse = SseCustomerKey.parse(config.sseCKey());
         this.putTimer = Timer.builder("r2.put.duration").description("Time to upload one object to R2, per attempt")
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
-    }
-
-    /** Builds the clients at start: that loads the CRT's native library, too slow for the event loop of a request. */
-    @NoClassInterceptors
-    void warmUp(@Observes @Priority(5) StartupEvent event) {
-        if (config.configured()) {
-            client.serviceName();
-        }
     }
 
     @NoClassInterceptors

@@ -27,7 +27,8 @@ import java.time.Duration;
  * Builds the S3 clients the way R2 needs them, over the extension's builder (which carries the aws-crt HTTP client
  * settings); these beans replace the extension's default ones. They are application-scoped, so they are built on
  * first use: the service starts, and serves base64 images, when no R2 account is configured, and
- * {@link R2Storage} never touches them then.
+ * {@link R2Storage} never touches them then. With an account, {@link ClientWarmUp} builds the async client during the
+ * start, beside the schema migration.
  *
  * <p>R2 refuses the CRC32 checksums that SDK 2.30+ sends by default, so checksums are only computed where an
  * operation requires one, and {@link LegacyMd5Plugin} sends Content-MD5 there instead. The service configuration
