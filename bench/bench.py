@@ -24,7 +24,9 @@ GET_PROXY, SERVICE_JAVA_OPTS, BOUNDED_HEAP, CONTENDERS, BENCH_WORK, BENCH_RESULT
 them), REPLICA_N (min(N, 1000)), REPLICA_DELAY_MS (50), REPLICA_BATCH_SIZE (about 40 batches: REPLICA_N / 40, at least
 2 x CONCURRENCY, at most BATCH_SIZE), REPLICA_REPEATS (3; the order of 1 and 2 replicas alternates),
 REPLICA_JOIN_INTERVAL (PT0.5S), REPLICA_PG (postgres@127.0.0.1:5432), REPLICA_ANALYZE (1); ONLY=replicas (or a
-comma-separated choice of the contenders, start, get and replicas) runs just those.
+comma-separated choice of the contenders, start, get and replicas) runs just those; the steady state: STEADY_N (20000;
+0 skips it), STEADY_CONTENDERS (ours-etag,ours,raw,rclone), STEADY_REPEATS (1), selected by ONLY=steady; eager
+variants are off in the service unless BENCH_VARIANTS_EAGER=1.
 """
 import datetime
 import json
@@ -33,6 +35,8 @@ import platform
 import re
 import shutil
 import signal
+import sqlite3
+import contextlib
 import socket
 import statistics
 import subprocess
@@ -95,6 +99,17 @@ if ONLY:
     START_REPEATS = START_REPEATS if "start" in ONLY else 0
     GET_SECONDS = GET_SECONDS if "get" in ONLY else 0
     REPLICAS = REPLICAS and "replicas" in ONLY
+# The steady-state figure: the contenders once more on a larger data set (STEADY_N rows, 0 skips it), long enough that
+# the service's JIT compilation is a small part of the run; ONLY=steady (with others) selects it.
+STEADY_N = env_int("STEADY_N", 20000)
+STEADY_REPEATS = env_int("STEADY_REPEATS", 1)
+STEADY_TOOLS = [t.strip() for t in (os.environ.get("STEADY_CONTENDERS", "") or "ours-etag,ours,raw,rclone").split(",")
+                if t.strip() in ALL_TOOLS]
+if ONLY and "steady" not in ONLY:
+    STEADY_N = 0
+# Eager variants (VARIANTS_EAGER, on by default in the service) are off in the migration runs: raw and rclone make
+# none, and the variant benchmark (bench/variants.sh) measures them. BENCH_VARIANTS_EAGER=1 keeps the default.
+BENCH_VARIANTS_EAGER = os.environ.get("BENCH_VARIANTS_EAGER", "0") == "1"
 TICK = os.sysconf("SC_CLK_TCK")
 
 started_processes = []
@@ -254,6 +269,38 @@ class Sampler(threading.Thread):
             self.halt.wait(0.1)
 
 
+class Progress(threading.Thread):
+    """Reads the job's folded processed count every 250 ms straight from its SQLite file (WAL: a reader never holds up
+    the service's writer; the service's own status endpoint would scan the whole table each time), for the rate of its
+    second half."""
+
+    def __init__(self, db):
+        super().__init__(daemon=True)
+        self.db = db
+        self.samples = []
+        self.halt = threading.Event()
+
+    def run(self):
+        deadline = time.monotonic() + 900
+        while not self.halt.is_set() and time.monotonic() < deadline:
+            try:
+                with contextlib.closing(sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=1)) as c:
+                    row = c.execute("SELECT processed FROM migration_jobs ORDER BY created_at DESC LIMIT 1").fetchone()
+                if row:
+                    self.samples.append((time.monotonic(), row[0]))
+            except sqlite3.Error:
+                pass
+            self.halt.wait(0.25)
+
+    def second_half_rate(self, processed, migrated):
+        """Images migrated per second from the first sample at half the rows to the last sample (None if too few)."""
+        half = [(t, p) for t, p in self.samples if p >= processed / 2]
+        if len(half) < 2 or half[-1][0] - half[0][0] < 1 or not processed:
+            return None
+        (t1, p1), (t2, p2) = half[0], half[-1]
+        return (p2 - p1) / (t2 - t1) * migrated / processed
+
+
 def gc_log_figures(path):
     """Largest heap after a collection (about the live data) and largest committed heap, from -Xlog:gc."""
     after, committed, pauses = [], [], 0
@@ -320,6 +367,8 @@ class Service:
         env.update({"PORT": str(self.port), "HOST": "127.0.0.1", "SQLITE_PATH": sqlite, "R2_ENDPOINT": s3.endpoint,
                     "R2_ACCESS_KEY_ID": S3_KEY, "R2_SECRET_ACCESS_KEY": S3_SECRET, "R2_BUCKET": bucket,
                     "ADMIN_API_KEY": ADMIN_KEY, "MIGRATION_RESUME_ON_START": "false"})
+        if not BENCH_VARIANTS_EAGER:
+            env["VARIANTS_EAGER"] = "false"
         env.update(extra_env or {})
         cmd = ["java", *SERVICE_JAVA_OPTS, *java_opts, f"-Xlog:gc:file={self.gc_log}", "-jar",
                os.path.join(APP, "quarkus-run.jar")]
@@ -404,13 +453,17 @@ def run_ours(ctx, r, name="ours", batch_size=BATCH_SIZE, java_opts=(), verify=No
         baseline_heap = (heap_used(service.port) or (0, 0))[0]
         sampler = Sampler(service.pid, service.port)
         sampler.start()
+        progress = Progress(db)
+        progress.start()
         cpu0, threads0, s3cpu0 = cpu_seconds(service.pid), thread_cpu(service.pid), cpu_seconds(s3.proc.pid)
         t = time.monotonic()
         job = service.migrate(CONCURRENCY, batch_size, verify)
         seconds = time.monotonic() - t
         cpu1, threads1, s3cpu1 = cpu_seconds(service.pid), thread_cpu(service.pid), cpu_seconds(s3.proc.pid)
         sampler.halt.set()
+        progress.halt.set()
         sampler.join(5)
+        progress.join(5)
         hwm = proc_status(service.pid).get("VmHWM", 0)
     finally:
         service.stop()
@@ -426,7 +479,7 @@ def run_ours(ctx, r, name="ours", batch_size=BATCH_SIZE, java_opts=(), verify=No
             "peakHeapCommitted": max(sampler.committed) if sampler.committed else None,
             "cpuSeconds": cpu1 - cpu0, "s3CpuSeconds": s3cpu1 - s3cpu0,
             "threads": {k: round(v - threads0.get(k, 0), 2) for k, v in threads1.items() if v - threads0.get(k, 0) > 0},
-            **gc}
+            "secondHalfRate": progress.second_half_rate(job["processed"], job["migrated"]), **gc}
 
 
 def parse_time(value):
@@ -957,6 +1010,10 @@ def main():
         if GET_SECONDS > 0 and ours_last:
             log("GET throughput")
             gets = get_throughput(ctx, ours_last)
+        steady = None
+        if STEADY_N > 0 and STEADY_TOOLS:
+            log(f"steady state: STEADY_N={STEADY_N}, contenders {','.join(STEADY_TOOLS)}, {STEADY_REPEATS} repeat(s)")
+            steady = steady_figures(folder, s3)
         replicas = None
         if REPLICAS:
             log(f"replicas: REPLICA_N={REPLICA_N}, {REPLICA_DELAY_MS} ms each way, batchSize {REPLICA_BATCH_SIZE}, "
@@ -967,11 +1024,91 @@ def main():
     finally:
         stop_all()
     report = write_report(info, load_before, loadavg(), summary, runs, starts, gets,
-                          time.monotonic() - bench_started, folder, replicas)
+                          time.monotonic() - bench_started, folder, replicas, steady)
     print(report["table"])
     log(f"report: {report['path']} (and {os.path.join(RESULTS, 'latest.md')}); work files in {folder}")
     if replicas and any(not ok for count in (1, 2) for x in replicas["runs"][count] for ok in x["checks"].values()):
         raise SystemExit("bench: a replica run failed its checks (see the report)")
+
+
+def steady_figures(folder, s3):
+    """The contenders on STEADY_N rows, each run once per repeat in a rotating order; buckets and copies dropped after."""
+    data = os.path.join(WORK, f"data-n{STEADY_N}-s{SIZE_KB}")
+    subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_legacy_db.py"), "--out", data, "--n",
+                    str(STEADY_N), "--size-kb", str(SIZE_KB)], check=True, timeout=3600)
+    with open(os.path.join(data, "summary.json")) as f:
+        summary = json.load(f)
+    ctx = {"folder": folder, "data": data, "s3": s3, "valid": summary["counts"]["valid"],
+           "imageBytes": summary["imageBytes"]}
+    runs = {t: [] for t in STEADY_TOOLS}
+    for r in range(1, STEADY_REPEATS + 1):
+        order = STEADY_TOOLS[(r - 1) % len(STEADY_TOOLS):] + STEADY_TOOLS[:(r - 1) % len(STEADY_TOOLS)]
+        for tool in order:
+            # Numbered apart from the cold runs, whose last ours bucket the GET figures used.
+            res = RUNNERS[tool](ctx, 100 + r)
+            res["rate"] = res["images"] / res["seconds"]
+            s3.drop(res["bucket"])
+            if res.get("db"):
+                os.remove(res["db"])
+            if res["objects"] != ctx["valid"]:
+                raise SystemExit(f"steady {tool} left {res['objects']} objects, expected {ctx['valid']}")
+            runs[tool].append(res)
+            half = res.get("secondHalfRate")
+            log(f"steady {r} {tool}: {res['images']} images in {res['seconds']:.1f} s = {res['rate']:.1f}/s"
+                + (f" (second half {half:.1f}/s)" if half else "")
+                + f", CPU {fmt(per_image_ms(res, 'cpuSeconds'), 2)} ms/image"
+                + (f", RSS +{fmt(mib(res['rssGrowth']), 0)} MiB, after GC max {res['maxAfterGcMb']} MB"
+                   if tool in OURS else ""))
+    return {"summary": summary, "runs": runs}
+
+
+def steady_section(add, steady, cold):
+    """The report's steady-state section, beside the cold figures of the same contenders."""
+    runs, summary = steady["runs"], steady["summary"]
+    rate = {t: median([x["rate"] for x in runs[t]]) for t in runs}
+    cold_rate = {t: median([x["rate"] for x in cold.get(t, [])]) for t in runs}
+
+    def ratio(a, b):
+        return None if not a or not b else a / b
+
+    add(f"## Steady state: {summary['rows']} rows")
+    add("")
+    add(f"The same contenders on {summary['rows']} legacy rows ({summary['counts']['valid']} valid images, "
+        f"{mb(summary['imageBytes']):.0f} MB), {STEADY_REPEATS} run(s) each: long enough that the service's JIT "
+        f"compilation, which falls inside every timed span, is a small part of it. Timed like the cold runs; "
+        "'second half' is ours' rate from the poll (every 250 ms) that saw half the rows processed to the last poll.")
+    add("")
+    add("| contender | images | s | images/s | second half, images/s | CPU ms/image | cold run images/s |")
+    add("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for t in runs:
+        half = median([x.get("secondHalfRate") for x in runs[t]])
+        add(f"| {t} | {runs[t][0]['images']} | {fmt(median([x['seconds'] for x in runs[t]]), 1)} | {fmt(rate[t])} | "
+            f"{fmt(half)} | {fmt(median([per_image_ms(x, 'cpuSeconds') for x in runs[t]]), 2)} | "
+            f"{fmt(cold_rate[t])} |")
+    add("")
+    if any(t in OURS for t in runs):
+        add("| ours at steady state | RSS growth over idle | heap after a collection, largest | collections |")
+        add("| --- | ---: | ---: | ---: |")
+        for t in (t for t in runs if t in OURS):
+            add(f"| {t} | {fmt(mib(max(x['rssGrowth'] for x in runs[t])), 0)} MiB | "
+                f"{fmt(max(x['maxAfterGcMb'] or 0 for x in runs[t]), 0)} MB | "
+                f"{fmt(median([x['gcPauses'] for x in runs[t]]), 0)} |")
+        add("")
+    checks = []
+    e_raw, e_rclone = ratio(rate.get("ours-etag"), rate.get("raw")), ratio(rate.get("ours-etag"), rate.get("rclone"))
+    h_raw = ratio(rate.get("ours"), rate.get("raw"))
+    if e_raw is not None:
+        checks.append(("`verify: etag` ≥ 0.9 × raw at steady state", f"{fmt(e_raw, 2)} ×", e_raw >= 0.9))
+    if e_rclone is not None:
+        checks.append(("`verify: etag` ≥ rclone at steady state", f"{fmt(e_rclone, 2)} ×", e_rclone >= 1.0))
+    if h_raw is not None:
+        checks.append(("`verify: head` (ours) ≥ 0.7 × raw at steady state", f"{fmt(h_raw, 2)} ×", h_raw >= 0.7))
+    if checks:
+        add("| target (issue 13) | measured | result |")
+        add("| --- | --- | --- |")
+        for label, measured, ok in checks:
+            add(f"| {label} | {measured} | {'met' if ok else 'MISSED'} |")
+        add("")
 
 
 def per_image_ms(res, key):
@@ -999,7 +1136,8 @@ def thread_groups(threads):
     return out
 
 
-def write_report(info, load_before, load_after, summary, runs, starts, gets, elapsed, folder, replicas=None):
+def write_report(info, load_before, load_after, summary, runs, starts, gets, elapsed, folder, replicas=None,
+                 steady=None):
     runs = {t: runs.get(t, []) for t in ALL_TOOLS}
     contenders = any(runs[t] for t in ALL_TOOLS)
     med = {t: {"rate": median([x["rate"] for x in runs[t]]), "mbps": median([x["mbps"] for x in runs[t]]),
@@ -1029,6 +1167,9 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
     add(f"Command: `{only}N={N} SIZE_KB={SIZE_KB} CONCURRENCY={CONCURRENCY} bench/run.sh` ("
         + (f"batchSize {BATCH_SIZE}, {REPEATS} repeats, figures are medians; contenders {', '.join(TOOLS)}"
            if contenders else "no contenders")
+        + (f"; steady state: STEADY_N={STEADY_N}, {STEADY_REPEATS} run(s) of {', '.join(STEADY_TOOLS)}"
+           if steady else "")
+        + ("; eager variants off (VARIANTS_EAGER=false)" if not BENCH_VARIANTS_EAGER else "")
         + (f"; replicas: REPLICA_N={REPLICA_N}, REPLICA_DELAY_MS={REPLICA_DELAY_MS}, REPLICA_BATCH_SIZE="
            f"{REPLICA_BATCH_SIZE}, REPLICA_REPEATS={REPLICA_REPEATS}" if replicas else "")
         + f"). Took {elapsed / 60:.1f} min.")
@@ -1190,6 +1331,8 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
     add("")
     if not starts:
         del lines[mark:]
+    if steady:
+        steady_section(add, steady, runs)
     if replicas:
         replica_section(add, replicas)
     mark = len(lines)
@@ -1199,8 +1342,8 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
         f"legacy database and an empty bucket; time of `POST /api/migrate-images` `{{\"action\":\"migrate\","
         f"\"concurrency\":{CONCURRENCY},\"batchSize\":{BATCH_SIZE},\"wait\":true}}` from request to answer (the "
         f"job's own startedAt→finishedAt, median {fmt(mem['ours']['jobSeconds'], 2)} s). Per image: read the base64 row, "
-        f"decode, sniff, SHA-256 and MD5, PUT with Content-MD5, HEAD (size and ETag), then one transaction for the "
-        f"row and the job item; a checkpoint per batch. Corrupt and non-image rows are recorded as failed "
+        f"decode, sniff, SHA-256 and MD5, PUT with Content-MD5, HEAD (size and ETag); then one transaction per batch "
+        f"for its verified rows and their job items (since issue 13; one per image before), and a checkpoint. Corrupt and non-image rows are recorded as failed "
         f"({ours[0]['failed'] if ours else 'n/a'} per run). Checked: the bucket holds exactly the {c['valid']} "
         f"valid images.")
     add("- **ours-etag** is the same job with `\"verify\": \"etag\"`: no HEAD; the PUT's answer (ETag = MD5 of what "

@@ -9,7 +9,10 @@
 # psql and a PostgreSQL with trust auth): REPLICAS (1; 0 skips it), REPLICA_N (min(N, 1000)), REPLICA_DELAY_MS (50, one
 # way), REPLICA_BATCH_SIZE (about 40 batches), REPLICA_REPEATS (3), REPLICA_JOIN_INTERVAL (PT0.5S), REPLICA_PG
 # (postgres@127.0.0.1:5432), REPLICA_ANALYZE (1). ONLY=replicas runs just that (ONLY takes a comma-separated choice of
-# ours, ours-xmx, ours-b10, raw, rclone, seed, start, get, replicas), e.g. `ONLY=replicas N=300 bench/run.sh`.
+# ours, ours-xmx, ours-b10, raw, rclone, seed, start, get, replicas, steady), e.g. `ONLY=replicas N=300 bench/run.sh`.
+# The steady-state figure runs after the GETs: STEADY_N (20000 rows; 0 skips it), STEADY_CONTENDERS
+# (ours-etag,ours,raw,rclone), STEADY_REPEATS (1), e.g. `ONLY=steady STEADY_N=20000 bench/run.sh`. Eager variants are
+# off in the service during the migration runs (BENCH_VARIANTS_EAGER=1 keeps the service's default, on).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

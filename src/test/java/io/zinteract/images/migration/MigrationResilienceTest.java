@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import static io.zinteract.images.migration.MigrationApi.await;
@@ -22,6 +23,7 @@ import static io.zinteract.images.migration.MigrationApi.awaitEnd;
 import static io.zinteract.images.migration.MigrationApi.post;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -106,9 +108,12 @@ class MigrationResilienceTest extends MigrationTestBase {
         // One batch for all rows: halted inside it, so only the start is checkpointed and every result so far is an item.
         String id = post("{\"action\": \"migrate\", \"batchSize\": 110, \"concurrency\": 1}").then().statusCode(202)
                 .extract().path("jobId");
-        await(id, j -> j.getLong("processed") >= 10, Duration.ofSeconds(30));
+        awaitObjects(10);
+        // The batch's verified rows wait for its one commit: uploaded, and no row points at its object yet.
+        assertEquals(0, LegacyRows.count(db, "SELECT COUNT(*) FROM images WHERE r2_key IS NOT NULL"));
+        assertEquals(0, LegacyRows.count(db, "SELECT COUNT(*) FROM migration_job_items WHERE job_id = '" + id + "'"));
         // What kill -9 leaves: the row still says running, the cursor is at the last checkpoint, and the results of the
-        // images committed since are only in migration_job_items.
+        // images committed since are only in migration_job_items (a halt commits the rows verified so far).
         runner.halt();
         assertTrue(runner.active(id).isEmpty());
         JsonPath stored = MigrationApi.job(id);
@@ -126,6 +131,34 @@ class MigrationResilienceTest extends MigrationTestBase {
         assertEquals("completed", done.getString("state"));
         assertMigratedExactlyOnce(done);
         assertEquals(0, LegacyRows.count(db, "SELECT COUNT(*) FROM migration_job_items"));
+    }
+
+    @Test
+    void rowChangedBetweenItsUploadAndTheBatchCommitIsSkippedAndItsObjectDeleted() throws Exception {
+        String id = post("{\"action\": \"migrate\", \"batchSize\": 110, \"concurrency\": 1}").then().statusCode(202)
+                .extract().path("jobId");
+        awaitObjects(3);
+        LegacyRows.Valid changed;
+        try (BucketClient bucket = BucketClient.forCurrentProxy()) {
+            String key = bucket.list("").get(0).key();
+            changed = rows.valid.values().stream().filter(v -> v.key().equals(key)).findFirst().orElseThrow();
+        }
+        // Uploaded and verified, its batch not yet committed: someone else writes the row meanwhile.
+        String edited = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+        LegacyRows.execute(db, "UPDATE images SET image_data = ? WHERE id = ?", edited, changed.id());
+
+        JsonPath done = awaitEnd(id);
+        assertEquals("completed", done.getString("state"));
+        assertEquals(VALID - 1, done.getLong("migrated"));
+        assertEquals(1, done.getLong("skipped"));
+        assertEquals(CORRUPT, done.getLong("failed"));
+        Map<String, Object> row = LegacyRows.row(db, changed.id());
+        assertEquals(edited, row.get("image_data"), "the edit is left as it is");
+        assertNull(row.get("r2_key"));
+        try (BucketClient bucket = BucketClient.forCurrentProxy()) {
+            assertTrue(bucket.head(changed.key()).isEmpty(), "the object uploaded for the old bytes is deleted");
+            assertEquals(VALID - 1, bucket.list("").size());
+        }
     }
 
     @Test
@@ -156,6 +189,16 @@ class MigrationResilienceTest extends MigrationTestBase {
         assertEquals(CORRUPT, LegacyRows.count(db, "SELECT COUNT(*) FROM migration_failures WHERE job_id = '"
                 + job.getString("jobId") + "'"));
         assertBucketHoldsExactlyTheValidImages();
+    }
+
+    private static void awaitObjects(int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        try (BucketClient bucket = BucketClient.forCurrentProxy()) {
+            while (bucket.list("").size() < count) {
+                assertTrue(System.nanoTime() < deadline, "fewer than " + count + " objects uploaded within 30 s");
+                MigrationApi.sleep(20);
+            }
+        }
     }
 
     private void assertBucketHoldsExactlyTheValidImages() throws Exception {

@@ -23,15 +23,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * One of two replicas is killed with SIGKILL in the middle of a batch: the other takes its batches over once their
- * lease has run out (not before), and the job ends with every image migrated once and nothing lost. The only images
- * uploaded twice are the ones the dead replica had in flight (PUT done, row not yet committed): at most its
- * concurrency, and always once by each replica.
+ * lease has run out (not before), and the job ends with every image migrated once and nothing lost. A batch's rows are
+ * committed together, so the only images uploaded twice are those of the batch the dead replica held (PUT done, batch
+ * not yet committed): at most a batch, always once by each replica, the second PUT finding the object already there.
  */
 class ReplicaKillIT {
 
     static final int VALID = 300;
     static final int CORRUPT = 10;
     static final int CONCURRENCY = 2;
+    static final int BATCH_SIZE = 20;
     static final Duration LEASE = Duration.ofSeconds(3);
     static final Duration HEARTBEAT = Duration.ofMillis(500);
 
@@ -47,14 +48,22 @@ class ReplicaKillIT {
             ServiceProcess a = cluster.replica("replica-a");
             ServiceProcess b = cluster.replica("replica-b");
 
-            String id = ReplicaCluster.post(a, "{\"action\": \"migrate\", \"batchSize\": 20, \"concurrency\": "
-                    + CONCURRENCY + "}");
-            // Killed while both work: B has done some images, and A is inside a batch.
-            Map<Long, Long> heldAtKill = awaitBatchHalfDone(db, id, "replica-a", "replica-b");
+            String id = ReplicaCluster.post(a, "{\"action\": \"migrate\", \"batchSize\": " + BATCH_SIZE
+                    + ", \"concurrency\": " + CONCURRENCY + "}");
+            // Killed while both work: B has done some images, and A is inside a batch, some of its images uploaded.
+            Map<String, String> idByKey = rows.valid.values().stream()
+                    .collect(Collectors.toMap(LegacyRows.Valid::key, LegacyRows.Valid::id));
+            Map<Long, Set<String>> heldAtKill = awaitBatchUnderWay(db, id, "replica-a", "replica-b",
+                    () -> cluster.proxies.get("replica-a").forwardedPuts().keySet().stream().map(idByKey::get)
+                            .collect(Collectors.toSet()));
             a.kill();
             long killedAt = System.currentTimeMillis();
             assertFalse(a.alive());
             long committedByA = countItems(db, id, "replica-a");
+            // Read while the claims are A's still (B folds them away after its takeover); A may have claimed another
+            // batch between the look above and the kill.
+            Set<String> inHeldBatches = heldBatches(db, id, "replica-a").stream()
+                    .flatMap(batch -> idsOf(db, id, batch).stream()).collect(Collectors.toSet());
             long leaseEnd = leaseEnd(db, id, "replica-a");
 
             // A's batches stay A's until their lease runs out (same clock: one machine); then B takes each over.
@@ -96,7 +105,8 @@ class ReplicaKillIT {
             assertTrue(putsA.values().stream().allMatch(n -> n == 1) && putsB.values().stream().allMatch(n -> n == 1),
                     "no replica uploaded a key twice");
             List<String> twice = putsA.keySet().stream().filter(putsB::containsKey).sorted().toList();
-            assertTrue(twice.size() <= CONCURRENCY, "only A's images in flight at the kill are uploaded again: " + twice);
+            assertTrue(twice.size() <= BATCH_SIZE && twice.stream().map(idByKey::get).allMatch(inHeldBatches::contains),
+                    "only images of the batch A held at the kill are uploaded again: " + twice);
             System.out.printf("ReplicaKillIT: %d rows; A held batches %s at the kill (%d results committed by A); "
                     + "taken over %d ms after the kill, %d ms after its lease ended (lease %s); shares %s; PUTs: A %d, "
                     + "B %d, keys PUT twice %d%n", VALID + CORRUPT, heldAtKill, committedByA, takenAfter,
@@ -107,35 +117,64 @@ class ReplicaKillIT {
     }
 
     /**
-     * Waits until {@code worker} holds a batch with results recorded in it and more to do, while {@code other} has done
-     * some images too; returns the batches {@code worker} holds, with the results recorded in each.
+     * Waits until {@code worker} is inside a batch: it holds one of whose images it has uploaded 3 to 15 (none of them
+     * recorded: a batch commits its rows together), while {@code other} has done some images too. Returns the batches
+     * {@code worker} holds, with the ids of their images it has uploaded.
      */
-    private static Map<Long, Long> awaitBatchHalfDone(DataSource db, String jobId, String worker, String other)
-            throws Exception {
+    private static Map<Long, Set<String>> awaitBatchUnderWay(DataSource db, String jobId, String worker, String other,
+            java.util.function.Supplier<Set<String>> uploadedIds) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            Map<Long, Long> held = new HashMap<>();
-            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT c.batch_no, "
-                    + "(SELECT COUNT(*) FROM migration_job_items i WHERE i.job_id = c.job_id AND i.image_id > "
-                    + "COALESCE(c.after_id, '') AND i.image_id <= c.through_id) FROM migration_claims c "
-                    + "WHERE c.job_id = ? AND c.claimed_by = ? AND c.batch_no >= 0")) {
-                ps.setString(1, jobId);
-                ps.setString(2, worker);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        held.put(rs.getLong(1), rs.getLong(2));
-                    }
-                }
+            Map<Long, Set<String>> held = new HashMap<>();
+            Set<String> uploaded = uploadedIds.get();
+            for (Long batch : heldBatches(db, jobId, worker)) {
+                Set<String> ids = new java.util.HashSet<>(idsOf(db, jobId, batch));
+                ids.retainAll(uploaded);
+                held.put(batch, ids);
             }
-            if (held.values().stream().anyMatch(n -> n >= 3 && n <= 15) && countItems(db, jobId, other)
+            if (held.values().stream().anyMatch(ids -> ids.size() >= 3 && ids.size() <= 15) && countItems(db, jobId, other)
                     + LegacyRows.count(db, "SELECT COALESCE(SUM(processed), 0) FROM migration_job_workers WHERE job_id = '"
                             + jobId + "' AND worker_id = '" + other + "'") > 0) {
                 return held;
             }
             Thread.sleep(20);
         }
-        fail(worker + " never held a half-done batch");
+        fail(worker + " never held a batch under way");
         return null;
+    }
+
+    private static List<Long> heldBatches(DataSource db, String jobId, String worker) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT batch_no FROM "
+                + "migration_claims WHERE job_id = ? AND claimed_by = ? AND batch_no >= 0")) {
+            ps.setString(1, jobId);
+            ps.setString(2, worker);
+            List<Long> batches = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    batches.add(rs.getLong(1));
+                }
+            }
+            return batches;
+        }
+    }
+
+    /** The ids of the images in a batch's bounds, compared by the database as the service compares them. */
+    private static List<String> idsOf(DataSource db, String jobId, long batch) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT i.id FROM images i "
+                + "JOIN migration_claims c ON i.id > COALESCE(c.after_id, '') AND i.id <= c.through_id "
+                + "WHERE c.job_id = ? AND c.batch_no = ?")) {
+            ps.setString(1, jobId);
+            ps.setLong(2, batch);
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** When the last lease of {@code worker}'s batches ends (Unix ms). */

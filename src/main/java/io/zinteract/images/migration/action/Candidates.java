@@ -12,6 +12,8 @@ import io.zinteract.images.storage.ObjectKeys;
 import io.zinteract.images.storage.StorageClassPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -48,15 +50,17 @@ class Candidates {
     }
 
     Candidate read(WorkRow row) {
-        Optional<MigrationRepository.StoredData> stored = images.imageData(row.id());
+        Optional<MigrationRepository.StoredBytes> stored = images.imageDataBytes(row.id());
         if (stored.isEmpty()) {
             return new Candidate(row.id(), "the row was deleted meanwhile", null, null, null, null, null, null, null, null, null);
         }
-        String base64 = stored.get().imageData();
-        if (stored.get().r2Key() != null || base64 == null || base64.isEmpty()) {
+        byte[] text = stored.get().imageData();
+        if (stored.get().r2Key() != null || text == null || text.length == 0) {
             return new Candidate(row.id(), "the row was migrated or emptied meanwhile", null, null, null, null, null, null, null, null, null);
         }
-        Optional<byte[]> decoded = ImageBytes.decodeBase64(base64);
+        // The guarded update compares the column with exactly this value, so it is kept as the String the column holds.
+        String base64 = new String(text, StandardCharsets.UTF_8);
+        Optional<byte[]> decoded = decode(text, base64);
         if (decoded.isEmpty()) {
             return invalid(row, "image_data is not valid base64");
         }
@@ -97,6 +101,19 @@ class Candidates {
             return null;
         } catch (ImageDefect defect) {
             return defect.reason();
+        }
+    }
+
+    /**
+     * Nearly every row is one line of plain base64: decoded from the driver's bytes as they are (a String would be
+     * copied into bytes first). A {@code data:} URL, line breaks or corrupt base64 take {@link ImageBytes}' way.
+     */
+    static Optional<byte[]> decode(byte[] text, String base64) {
+        try {
+            return Optional.of(Base64.getDecoder().decode(text));
+        } catch (IllegalArgumentException e) {
+            // A data: URL fails at its ':', a line break at itself: ImageBytes knows both.
+            return ImageBytes.decodeBase64(base64);
         }
     }
 

@@ -13,11 +13,6 @@ import io.zinteract.images.migration.job.JobContext;
 import io.zinteract.images.migration.job.JobReport;
 import io.zinteract.images.migration.job.StorageFailures;
 import io.zinteract.images.migration.job.WorkRow;
-import io.zinteract.images.db.Jdbc;
-import io.zinteract.images.image.intake.ImageBytes;
-import io.zinteract.images.image.intake.ImageDefect;
-import io.zinteract.images.image.intake.ImageStructure;
-import io.zinteract.images.image.intake.ImageType;
 import io.zinteract.images.storage.NewObjects;
 import io.zinteract.images.storage.model.ObjectHead;
 import io.zinteract.images.storage.ObjectKeyConflictException;
@@ -26,11 +21,14 @@ import io.zinteract.images.storage.model.PutObject;
 import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.R2Urls;
 import io.zinteract.images.variant.VariantService;
+import io.zinteract.images.variant.VariantSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -40,9 +38,11 @@ import java.util.Optional;
 
 /**
  * Moves base64 rows into R2. Per image, in this order: decode and check, sniff the true type, hash (SHA-256, MD5),
- * PUT with Content-MD5 to the image's deterministic key, HEAD to verify size and ETag, and only then one transaction
- * that points the row at the object and clears its base64 (unless retained). A crash between any two steps leaves the
- * row as it was, and the next try finds its own object at the same key.
+ * PUT with Content-MD5 to the image's deterministic key, HEAD to verify size and ETag, and only then the update that
+ * points the row at the object and clears its base64 (unless retained), guarded on the very base64 that was uploaded.
+ * That update is staged: the engine commits the verified rows of a batch in one transaction, fenced once by the
+ * batch's claim. A crash before the commit leaves the rows as they were, and the next try finds each object at its
+ * key, holding the row's bytes, and reuses it.
  *
  * <p>A key is never taken from another image: one that another row points at, or whose object is not provably this
  * row's bytes ({@link NewObjects}), fails the row with a {@code key conflict} and keeps its base64; a dry run looks
@@ -63,9 +63,11 @@ class MigrateAction implements JobAction {
     private final MigrationMetrics metrics;
     private final NewObjects newObjects;
     private final VariantService variants;
+    private final VariantSettings variantSettings;
 
     MigrateAction(MigrationRepository images, ImageRows rows, Candidates candidates, R2Storage storage, R2Urls urls,
-            MigrationConfig config, MigrationMetrics metrics, NewObjects newObjects, VariantService variants) {
+            MigrationConfig config, MigrationMetrics metrics, NewObjects newObjects, VariantService variants,
+            VariantSettings variantSettings) {
         this.images = images;
         this.rows = rows;
         this.candidates = candidates;
@@ -75,6 +77,7 @@ class MigrateAction implements JobAction {
         this.metrics = metrics;
         this.newObjects = newObjects;
         this.variants = variants;
+        this.variantSettings = variantSettings;
     }
 
     @Override
@@ -108,7 +111,7 @@ class MigrateAction implements JobAction {
                 int attempts = job.nextAttempt(row.id());
                 ItemResult failed = ItemResult.failed(row.id(), attempts, candidate.invalid(), candidate.conflict()
                         ? ItemResult.CONFLICT : null, candidate.key());
-                return job.options().dry() ? Processed.uncommitted(failed) : commitFailure(job, failed);
+                return job.options().dry() ? Processed.uncommitted(failed) : failure(images, failed);
             }
             if (job.options().dry()) {
                 long reclaim = job.options().retain() ? 0 : candidate.base64().length();
@@ -121,9 +124,10 @@ class MigrateAction implements JobAction {
             return uploadVerified(job, candidate)
                     .invoke(() -> sample.stop(metrics.uploadTimer()))
                     .chain(verified -> verified.problem() != null
-                            ? commitFailure(job, ItemResult.failed(row.id(), verified.attempts(), verified.problem(),
+                            ? failure(images, ItemResult.failed(row.id(), verified.attempts(), verified.problem(),
                                     verified.conflict() ? ItemResult.CONFLICT : null, candidate.key()))
-                            : commit(job, candidate, verified));
+                            // Off the store client's thread: the structure check reads the whole image.
+                            : Blocking.call(() -> staged(job, candidate, verified)));
         });
     }
 
@@ -203,25 +207,39 @@ class MigrateAction implements JobAction {
         return null;
     }
 
-    private Uni<Processed> commit(JobContext job, Candidate c, Verified verified) {
+    /**
+     * The row's change, committed by the engine with the rest of its batch in one fenced transaction; afterwards the
+     * image goes to the variant makers, or (the row changed meanwhile) its object is dropped. What the change needs is
+     * taken from the candidate here, so the candidate itself is not held: the base64 for the guarded update, and the
+     * decoded bytes only when variants are made in the background (they are within the image's memory permit, held
+     * until the commit; passing none would make the variant makers read every object back from the store).
+     */
+    private Processed staged(JobContext job, Candidate c, Verified verified) {
         String id = c.id();
         boolean retain = job.options().retain();
-        return rows.commit(job, (tx, now) -> {
-            MigrationRepository.Migrated m = new MigrationRepository.Migrated(id, c.base64(), c.key(), verified.etag(),
-                    c.sha256(), c.bytes().length, c.type().mimeType(), c.storageClass(), urls.publicUrl(c.key()).orElse(null), retain,
-                    Instant.ofEpochMilli(now).getEpochSecond());
-            return images.completeMigration(tx, m)
-                    ? ItemResult.succeeded(id, c.bytes().length, retain ? 0 : c.base64().length(), verified.attempts(),
-                            retain ? "retained" : null, c.key(), c.note()).withSuspicious(candidates.suspicion(c))
-                    : ItemResult.skipped(id, "changed", "the row changed while its object was uploaded; left as it is");
-        }).call(result -> result.outcome() == ItemResult.Outcome.SKIPPED ? dropOrphan(id, c.key())
-                : Uni.createFrom().voidItem())
-                .invoke(result -> {
-                    if (result.outcome() == ItemResult.Outcome.SUCCEEDED) {
-                        scheduleVariants(id, c.bytes());
-                    }
-                })
-                .map(result -> new Processed(result, true));
+        ItemResult migrated = ItemResult.succeeded(id, c.bytes().length, retain ? 0 : c.base64().length(),
+                verified.attempts(), retain ? "retained" : null, c.key(), c.note()).withSuspicious(candidates.suspicion(c));
+        MigrationRepository.Migrated change = new MigrationRepository.Migrated(id, c.base64(), c.key(), verified.etag(),
+                c.sha256(), c.bytes().length, c.type().mimeType(), c.storageClass(), urls.publicUrl(c.key()).orElse(null),
+                retain, 0);
+        byte[] forVariants = variantSettings.background() ? c.bytes() : null;
+        return Processed.staged(migrated, new JobAction.Staged() {
+            @Override
+            public ItemResult apply(Connection tx, long nowMillis) throws SQLException {
+                return images.completeMigration(tx, change.at(Instant.ofEpochMilli(nowMillis).getEpochSecond()))
+                        ? migrated
+                        : ItemResult.skipped(id, "changed", "the row changed while its object was uploaded; left as it is");
+            }
+
+            @Override
+            public Uni<Void> committed(ItemResult result) {
+                if (result.outcome() == ItemResult.Outcome.SUCCEEDED) {
+                    scheduleVariants(id, forVariants);
+                    return Uni.createFrom().voidItem();
+                }
+                return dropOrphan(id, change.key());
+            }
+        });
     }
 
     /**
@@ -246,10 +264,11 @@ class MigrateAction implements JobAction {
                 .onFailure().recoverWithNull();
     }
 
-    private Uni<Processed> commitFailure(JobContext job, ItemResult failed) {
-        return rows.commit(job, (tx, now) -> {
+    /** A row that cannot be migrated: marked failed in the batch's transaction, with its result. */
+    private static Uni<Processed> failure(MigrationRepository images, ItemResult failed) {
+        return Uni.createFrom().item(Processed.staged(failed, (tx, now) -> {
             images.markFailed(tx, failed.imageId());
             return failed;
-        }).map(result -> new Processed(result, true));
+        }));
     }
 }

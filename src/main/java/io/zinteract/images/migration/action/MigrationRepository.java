@@ -136,6 +136,20 @@ public class MigrationRepository {
     }
 
     /**
+     * Like {@link #imageData} with the base64 as the driver returns its text's bytes (UTF-8, so ASCII for base64): they
+     * can be decoded as they are, without the copy that decoding a String makes.
+     */
+    public Optional<StoredBytes> imageDataBytes(String id) {
+        return jdbc.queryOne("SELECT image_data, r2_key FROM images WHERE id = ?", rs -> {
+            String key = rs.getString(2);
+            return new StoredBytes(rs.getBytes(1), ImageTable.inR2(key) ? key : null);
+        }, id);
+    }
+
+    public record StoredBytes(byte[] imageData, String r2Key) {
+    }
+
+    /**
      * Points a row at its verified object. Guarded: only a row that still has no key and still holds exactly the base64
      * that was uploaded is changed, so an edit made meanwhile is never overwritten. Returns whether it was changed.
      */
@@ -157,6 +171,11 @@ public class MigrationRepository {
 
     public record Migrated(String id, String base64, String key, String etag, String sha256, long size,
             String contentType, String storageClass, String publicUrl, boolean retainBase64, long nowSeconds) {
+        /** The same change, made at {@code seconds}: the time of the transaction that commits it. */
+        public Migrated at(long seconds) {
+            return new Migrated(id, base64, key, etag, sha256, size, contentType, storageClass, publicUrl, retainBase64,
+                    seconds);
+        }
     }
 
     /** Marks a row whose base64 cannot be migrated, so the legacy status column tells it too. */

@@ -139,6 +139,14 @@ public class JobRepository {
         if (claim != null) {
             ClaimRepository.fence(c, claim, jdbc.postgresql());
         }
+        insertItem(c, job, claim, result, now);
+    }
+
+    /**
+     * Records a result inside a transaction the caller has already fenced with {@code claim} (null outside claims): a
+     * batch's commit fences once for all its rows.
+     */
+    void insertItem(Connection c, JobContext job, Claim claim, ItemResult result, long now) throws SQLException {
         Jdbc.update(c, "INSERT INTO migration_job_items (job_id, image_id, result, worker_id) VALUES (?, ?, ?, ?)",
                 job.jobId(), result.imageId(), write(result), claim == null ? null : claim.owner());
         if (result.outcome() == ItemResult.Outcome.FAILED) {

@@ -3,6 +3,7 @@ package io.zinteract.images.migration.engine;
 import io.zinteract.images.migration.job.Action;
 import io.zinteract.images.migration.job.Claim;
 import io.zinteract.images.migration.job.JobAction;
+import io.zinteract.images.migration.job.JobEnded;
 import io.zinteract.images.migration.job.JobReport;
 import io.zinteract.images.migration.job.JobRow;
 import io.zinteract.images.migration.job.JobState;

@@ -2,6 +2,8 @@ package io.zinteract.images.migration.job;
 
 import io.smallrye.mutiny.Uni;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -23,8 +25,9 @@ public interface JobAction {
     List<WorkRow> page(JobContext job, String afterId, String throughId, int size);
 
     /**
-     * Handles one row. A mutating action commits the row's change and its {@link ItemResult} in one transaction
-     * (through {@code JobRepository.recordItem}) and answers with {@code committed = true}; per-image problems are
+     * Handles one row. A mutating action either commits the row's change and its {@link ItemResult} in one transaction
+     * (through {@code JobRepository.recordItem}) and answers with {@code committed = true}, or answers with a
+     * {@link Staged} change that the engine commits together with the other rows of the batch; per-image problems are
      * results, not failures. A store outage answers {@link ItemResult#deferred}. {@code ordinal} is the row's position
      * in the walk, stable across resumes.
      */
@@ -34,10 +37,36 @@ public interface JobAction {
     default void afterRows(JobContext job) {
     }
 
-    /** A result, and whether the action already stored it with the row's change. */
-    record Processed(ItemResult result, boolean committed) {
+    /**
+     * A result, and whether the action already stored it with the row's change; or a {@code staged} change (then
+     * {@code result} is provisional: the one recorded is what {@link Staged#apply} returns).
+     */
+    record Processed(ItemResult result, boolean committed, Staged staged) {
+        public Processed(ItemResult result, boolean committed) {
+            this(result, committed, null);
+        }
+
         public static Uni<Processed> uncommitted(ItemResult result) {
             return Uni.createFrom().item(new Processed(result, false));
+        }
+
+        public static Processed staged(ItemResult provisional, Staged change) {
+            return new Processed(provisional, false, change);
+        }
+    }
+
+    /**
+     * A row's change that the engine commits with the other rows of its batch in one transaction, fenced once by the
+     * batch's claim, and with each row's result. Rolled back together when the claim went to another replica; then the
+     * new holder does the rows again.
+     */
+    interface Staged {
+        /** Applies the change on {@code tx} and returns the row's result, recorded in the same transaction. */
+        ItemResult apply(Connection tx, long nowMillis) throws SQLException;
+
+        /** After the commit, with the result recorded (e.g. a hand-over, an orphan's delete); never fails. */
+        default Uni<Void> committed(ItemResult result) {
+            return Uni.createFrom().voidItem();
         }
     }
 }

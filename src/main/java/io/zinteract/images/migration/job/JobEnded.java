@@ -1,7 +1,4 @@
-package io.zinteract.images.migration.engine;
-
-import io.zinteract.images.migration.job.Action;
-import io.zinteract.images.migration.job.JobState;
+package io.zinteract.images.migration.job;
 
 /**
  * A CDI event: a job ended on this replica (completed, failed or cancelled here). Observers outside the engine react
