@@ -66,15 +66,16 @@ public class R2Urls {
      * R2 honours these only on its own endpoint, never on a custom domain.
      */
     public URI presignGet(String key, Duration ttl) {
-        ObjectKeys.validate(key);
         StoreCalls.requireConfigured(config);
         if (sse.isPresent()) {
             throw new IllegalStateException("a presigned URL cannot carry the SSE-C key; stream the object instead");
         }
+        // The key is checked when it is signed: only checked keys are in the cache.
         return gets == null ? sign(key, ttl) : gets.get(new Signing(key, ttl), s -> sign(s.key(), s.ttl()));
     }
 
     private URI sign(String key, Duration ttl) {
+        ObjectKeys.validate(key);
         var request = GetObjectPresignRequest.builder().signatureDuration(ttl)
                 .getObjectRequest(b -> b.bucket(config.bucket()).key(key)).build();
         try {
