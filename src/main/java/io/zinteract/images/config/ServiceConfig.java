@@ -63,6 +63,24 @@ public interface ServiceConfig {
 
         /** Lifetime of presigned GET URLs handed out by redirects ({@code PRESIGN_TTL}); R2 allows 1 s to 7 days. */
         Duration presignTtl();
+
+        /** The in-process caches of the serving path: image rows by id, and presigned GET URLs by key. */
+        Cache cache();
+    }
+
+    interface Cache {
+        /**
+         * How long a looked-up image row is reused before it is read again ({@code IMAGE_CACHE_TTL}); 3 s by default,
+         * {@code PT0S} turns the row cache off. Writes made by this process drop the row at once; this is how long
+         * another replica (or the legacy app writing the same database) may go on answering from the row it read.
+         */
+        Duration ttl();
+
+        /**
+         * Most entries each cache holds ({@code IMAGE_CACHE_MAX_ENTRIES}): that many rows, and as many presigned URLs;
+         * 0 turns both off. The least used go first.
+         */
+        int maxEntries();
     }
 
     enum ServeMode {

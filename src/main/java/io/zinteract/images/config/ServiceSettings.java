@@ -8,13 +8,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** The service-wide settings: image limits, the request cap, CORS origins and the SQLite file. */
+/** The service-wide settings: image limits, the request cap, CORS origins, the SQLite file and the serving caches. */
 @ApplicationScoped
 class ServiceSettings implements SettingsCheck {
 
     private static final Pattern CORS_ORIGIN = Pattern.compile("\\*|/.+/|https?://[^/\\s]+");
     /** R2's limit for one PUT: an image above it could never be stored in one piece. */
     private static final long MAX_SINGLE_PUT = 5L * 1024 * 1024 * 1024;
+    /** Longer would let another replica serve a deleted image for longer than anyone would expect. */
+    static final java.time.Duration MAX_CACHE_TTL = java.time.Duration.ofHours(1);
+    /** About 11 KB a row at most: a million rows would be 11 GB. */
+    static final int MAX_CACHE_ENTRIES = 1_000_000;
 
     private final ServiceConfig service;
     private final long maxRequestBytes;
@@ -56,6 +60,13 @@ class ServiceSettings implements SettingsCheck {
         }
         if (service.sqlitePath().isBlank()) {
             return "SQLITE_PATH must not be empty";
+        }
+        ServiceConfig.Cache cache = service.serve().cache();
+        if (cache.ttl().isNegative() || cache.ttl().compareTo(MAX_CACHE_TTL) > 0) {
+            return "IMAGE_CACHE_TTL must be between PT0S (no cache) and " + MAX_CACHE_TTL;
+        }
+        if (cache.maxEntries() < 0 || cache.maxEntries() > MAX_CACHE_ENTRIES) {
+            return "IMAGE_CACHE_MAX_ENTRIES must be between 0 (no cache) and " + MAX_CACHE_ENTRIES;
         }
         return null;
     }

@@ -2,6 +2,7 @@ package io.zinteract.images.image;
 
 import io.zinteract.images.image.data.Ids;
 import io.zinteract.images.image.data.ImageRepository;
+import io.zinteract.images.image.data.ImageRowCache;
 import io.zinteract.images.image.data.NewImageRow;
 import io.zinteract.images.image.data.StorageKind;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,6 +49,7 @@ public class ImageService {
     static final int BASE64_FALLBACK_FACTOR = 3;
 
     private final ImageRepository repository;
+    private final ImageRowCache rows;
     private final R2Storage storage;
     private final R2Urls urls;
     private final ObjectKeys keys;
@@ -60,9 +62,11 @@ public class ImageService {
     private final ImageIntake intake;
     private final VariantService variants;
 
-    public ImageService(ImageRepository repository, R2Storage storage, R2Urls urls, ObjectKeys keys,
-            ServiceConfig config, MeterRegistry registry, MultipartUploader uploader, StorageClassPolicy classes,
-            NewObjects newObjects, MemoryBudget budget, ImageIntake intake, VariantService variants) {
+    public ImageService(ImageRepository repository, ImageRowCache rows, R2Storage storage, R2Urls urls,
+            ObjectKeys keys, ServiceConfig config, MeterRegistry registry, MultipartUploader uploader,
+            StorageClassPolicy classes, NewObjects newObjects, MemoryBudget budget, ImageIntake intake,
+            VariantService variants) {
+        this.rows = rows;
         this.intake = intake;
         this.variants = variants;
         this.newObjects = newObjects;
@@ -114,6 +118,7 @@ public class ImageService {
                         .chain(ownObject -> ownObject ? storage.delete(row.r2Key()).replaceWith(row)
                                 : Uni.createFrom().item(row)))
                 .chain(row -> Blocking.run(() -> repository.delete(row.id())))
+                .invoke(() -> rows.invalidate(id))
                 .call(() -> variants.deleteAll(id));
     }
 
@@ -244,6 +249,8 @@ public class ImageService {
             } else if (!repository.completeGenerating(row)) {
                 throw new ApiException(ErrorCode.CONFLICT, "image " + row.id() + " is no longer being generated");
             }
+            // A generating row is never cached; dropped anyway, so no later rule can make this row stale.
+            rows.invalidate(row.id());
         });
         if (row.r2Key() != null) {
             // The object is already in the bucket; without its row nobody would ever find or delete it.

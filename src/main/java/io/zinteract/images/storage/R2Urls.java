@@ -1,5 +1,11 @@
 package io.zinteract.images.storage;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.storage.model.PresignedPut;
 import jakarta.enterprise.context.ApplicationScoped;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -24,11 +30,29 @@ public class R2Urls {
     private final S3Presigner presigner;
     private final R2Config config;
     private final Optional<SseCustomerKey> sse;
+    /**
+     * Signed GET URLs by key and lifetime, each reused for half its lifetime, so a client is never handed one with
+     * less than half left; null when {@code IMAGE_CACHE_MAX_ENTRIES} is 0. Nothing needs invalidating here: a URL names
+     * a key, not a row, and is only asked for while a row points at that key. About 1.5 KB an entry.
+     */
+    private final Cache<Signing, URI> gets;
 
-    public R2Urls(S3Presigner presigner, R2Config config) {
+    public R2Urls(S3Presigner presigner, R2Config config, ServiceConfig service, MeterRegistry registry) {
         this.presigner = presigner;
         this.config = config;
         this.sse = SseCustomerKey.parse(config.sseCKey());
+        int entries = service.serve().cache().maxEntries();
+        if (entries == 0) {
+            this.gets = null;
+        } else {
+            this.gets = Caffeine.newBuilder().maximumSize(entries)
+                    .expireAfter(Expiry.<Signing, URI>creating((signing, url) -> signing.ttl().dividedBy(2)))
+                    .recordStats().build();
+            CaffeineCacheMetrics.monitor(registry, gets, "presigned-gets");
+        }
+    }
+
+    private record Signing(String key, Duration ttl) {
     }
 
     /** Public URL of an object under {@code R2_PUBLIC_URL}, when one is configured; never with SSE-C. */
@@ -37,13 +61,21 @@ public class R2Urls {
                 .map(base -> (base.endsWith("/") ? base : base + "/") + key);
     }
 
-    /** A GET URL signed for {@code ttl}; R2 honours these only on its own endpoint, never on a custom domain. */
+    /**
+     * A GET URL signed for {@code ttl}, with at least half of it left: the same URL is handed out again until then.
+     * R2 honours these only on its own endpoint, never on a custom domain.
+     */
     public URI presignGet(String key, Duration ttl) {
-        ObjectKeys.validate(key);
         StoreCalls.requireConfigured(config);
         if (sse.isPresent()) {
             throw new IllegalStateException("a presigned URL cannot carry the SSE-C key; stream the object instead");
         }
+        // The key is checked when it is signed: only checked keys are in the cache.
+        return gets == null ? sign(key, ttl) : gets.get(new Signing(key, ttl), s -> sign(s.key(), s.ttl()));
+    }
+
+    private URI sign(String key, Duration ttl) {
+        ObjectKeys.validate(key);
         var request = GetObjectPresignRequest.builder().signatureDuration(ttl)
                 .getObjectRequest(b -> b.bucket(config.bucket()).key(key)).build();
         try {

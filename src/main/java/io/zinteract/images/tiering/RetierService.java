@@ -1,5 +1,6 @@
 package io.zinteract.images.tiering;
 
+import io.zinteract.images.image.data.ImageRowCache;
 import io.zinteract.images.storage.R2Storage;
 import io.zinteract.images.storage.StorageClassPolicy;
 import io.smallrye.mutiny.Multi;
@@ -33,10 +34,12 @@ public class RetierService {
 
     private final RetierRepository repository;
     private final R2Storage storage;
+    private final ImageRowCache rows;
 
-    public RetierService(RetierRepository repository, R2Storage storage) {
+    public RetierService(RetierRepository repository, R2Storage storage, ImageRowCache rows) {
         this.repository = repository;
         this.storage = storage;
+        this.rows = rows;
     }
 
     record Checked(int olderThanDays, String storageClass, boolean dryRun, int limit) {
@@ -98,6 +101,7 @@ public class RetierService {
                         ? Uni.createFrom().item(new Outcome(candidate, false, true, null))
                         : Blocking.call(() -> repository.recordStorageClass(candidate, storageClass,
                                 Instant.now().getEpochSecond()))
+                                .invoke(() -> rows.invalidate(candidate.id()))
                                 .map(recorded -> new Outcome(candidate, recorded, false,
                                         recorded ? null : "the image changed while its object was copied")))
                 .onFailure().recoverWithItem(e -> {

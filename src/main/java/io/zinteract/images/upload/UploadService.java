@@ -8,6 +8,7 @@ import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.image.data.Ids;
 import io.zinteract.images.image.data.ImageRepository;
+import io.zinteract.images.image.data.ImageRowCache;
 import io.zinteract.images.image.ImageIntake;
 import io.zinteract.images.image.intake.ImageType;
 import io.zinteract.images.image.data.NewImageRow;
@@ -48,6 +49,7 @@ public class UploadService {
     private final PendingUploadRepository uploads;
     private final VariantService variants;
     private final ImageRepository images;
+    private final ImageRowCache rows;
     private final UploadChecks checks;
     private final UploadVerifier verifier;
     private final R2Storage storage;
@@ -57,9 +59,10 @@ public class UploadService {
     private final MeterRegistry registry;
     private final NewObjects newObjects;
 
-    public UploadService(PendingUploadRepository uploads, ImageRepository images, UploadChecks checks,
-            UploadVerifier verifier, R2Storage storage, R2Urls urls, ObjectKeys keys, UploadConfig config,
-            MeterRegistry registry, NewObjects newObjects, VariantService variants) {
+    public UploadService(PendingUploadRepository uploads, ImageRepository images, ImageRowCache rows,
+            UploadChecks checks, UploadVerifier verifier, R2Storage storage, R2Urls urls, ObjectKeys keys,
+            UploadConfig config, MeterRegistry registry, NewObjects newObjects, VariantService variants) {
+        this.rows = rows;
         this.variants = variants;
         this.newObjects = newObjects;
         this.uploads = uploads;
@@ -167,6 +170,8 @@ public class UploadService {
                 .onFailure(e -> e instanceof StorageException s && s.status() == 412)
                 .transform(e -> UploadVerifier.changed(upload))
                 .chain(() -> Blocking.call(() -> uploads.complete(upload.id(), row, now())))
+                // A new row: lookups that found nothing were not kept, so this only guards against later rules.
+                .invoke(() -> rows.invalidate(row.id()))
                 .onFailure(e -> !(e instanceof ApiException))
                 .call(e -> storage.delete(upload.objectKey()).onFailure().invoke(d -> LOG.errorf(
                         "Orphaned object %s: the row of upload %s failed and the delete failed: %s",

@@ -8,6 +8,7 @@ import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.image.data.ImageRecord;
 import io.zinteract.images.image.data.ImageRepository;
+import io.zinteract.images.image.data.ImageRowCache;
 import io.zinteract.images.image.data.StorageKind;
 import io.zinteract.images.image.intake.ImageBytes;
 import io.zinteract.images.storage.R2Storage;
@@ -33,6 +34,7 @@ public class VariantService {
     private final VariantSettings settings;
     private final VariantRepository variants;
     private final ImageRepository images;
+    private final ImageRowCache rows;
     private final VariantRenderer renderer;
     private final VariantStore store;
     private final VariantCache cache;
@@ -43,8 +45,9 @@ public class VariantService {
     private final SingleFlight flights = new SingleFlight();
 
     public VariantService(VariantSettings settings, VariantRepository variants, ImageRepository images,
-            VariantRenderer renderer, VariantStore store, VariantCache cache, R2Storage storage, MemoryBudget budget,
-            EagerVariants eager, MeterRegistry registry) {
+            ImageRowCache rows, VariantRenderer renderer, VariantStore store, VariantCache cache, R2Storage storage,
+            MemoryBudget budget, EagerVariants eager, MeterRegistry registry) {
+        this.rows = rows;
         this.settings = settings;
         this.variants = variants;
         this.images = images;
@@ -122,7 +125,11 @@ public class VariantService {
 
     private Uni<Void> saveThumbHash(ImageRecord row, VariantRenderer.Output output) {
         return output.thumbHash() == null ? Uni.createFrom().voidItem()
-                : Blocking.run(() -> variants.setThumbHash(row.id(), output.thumbHash()));
+                : Blocking.run(() -> {
+                    variants.setThumbHash(row.id(), output.thumbHash());
+                    // The row's metadata now carries the placeholder.
+                    rows.invalidate(row.id());
+                });
     }
 
     private Uni<VariantContent> cached(ImageRecord row, VariantRequest request) {

@@ -47,6 +47,12 @@ class StartupValidatorTest {
                 "CORS_ORIGINS entries must be origins such as https://app.example.com (scheme, host, optional port, no "
                         + "path), * or a /regular expression/; got https://app.example.com/path");
         cases.put(new FakeSettings().with("SQLITE_PATH", " "), "SQLITE_PATH must not be empty");
+        cases.put(new FakeSettings().with("IMAGE_CACHE_TTL", "-PT1S"),
+                "IMAGE_CACHE_TTL must be between PT0S (no cache) and PT1H");
+        cases.put(new FakeSettings().with("IMAGE_CACHE_TTL", "PT2H"),
+                "IMAGE_CACHE_TTL must be between PT0S (no cache) and PT1H");
+        cases.put(new FakeSettings().with("IMAGE_CACHE_MAX_ENTRIES", "-1"),
+                "IMAGE_CACHE_MAX_ENTRIES must be between 0 (no cache) and 1000000");
         cases.forEach((settings, expected) -> assertEquals(expected, problem(settings)));
     }
 

@@ -32,8 +32,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Several packaged services on one fresh PostgreSQL database and one S3Proxy, each replica behind a {@link S3TestProxy}
  * of its own, so the test sees which replica uploaded which object (PUTs per key per replica), independently of what the
  * service reports. Leases, heartbeats and joining are shortened through the environment, as an operator would.
+ * Public for the ITs of other features that need several replicas (the serving cache's).
  */
-final class ReplicaCluster implements AutoCloseable {
+public final class ReplicaCluster implements AutoCloseable {
 
     static final String BUCKET = "test-images";
 
@@ -51,7 +52,7 @@ final class ReplicaCluster implements AutoCloseable {
     }
 
     /** Starts S3Proxy, one proxy and one service per name (in parallel), and waits until every service is ready. */
-    static ReplicaCluster start(String test, Map<String, String> settings, String... names) throws Exception {
+    public static ReplicaCluster start(String test, Map<String, String> settings, String... names) throws Exception {
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         String database = TestPostgres.createDatabase("r2_replicas_");
         Path dir = Path.of("target", "replicas-it", test + "-" + run).toAbsolutePath();
@@ -86,7 +87,7 @@ final class ReplicaCluster implements AutoCloseable {
         }
     }
 
-    ServiceProcess replica(String name) {
+    public ServiceProcess replica(String name) {
         return replicas.get(name);
     }
 
@@ -94,7 +95,7 @@ final class ReplicaCluster implements AutoCloseable {
      * The test's own view of the database: one connection, shared, that the helpers' {@code close()} leaves open
      * (opening one per statement costs seconds for a few hundred rows on a busy machine).
      */
-    synchronized DataSource dataSource() throws SQLException {
+    public synchronized DataSource dataSource() throws SQLException {
         if (connection == null) {
             PGSimpleDataSource ds = new PGSimpleDataSource();
             TestPostgres.Server server = TestPostgres.server();
@@ -128,7 +129,7 @@ final class ReplicaCluster implements AutoCloseable {
     }
 
     /** Posts an action to one replica and returns the job's id (202). */
-    static String post(ServiceProcess replica, String json) {
+    public static String post(ServiceProcess replica, String json) {
         return given().baseUri(replica.baseUrl()).header(Admin.auth()).contentType(ContentType.JSON).body(json)
                 .post(MigrationApi.PATH).then().statusCode(202).extract().path("jobId");
     }
@@ -139,7 +140,7 @@ final class ReplicaCluster implements AutoCloseable {
     }
 
     /** Polls the job through {@code replica} until it is no longer running or waiting. */
-    static JsonPath awaitEnd(ServiceProcess replica, String id, Duration limit) {
+    public static JsonPath awaitEnd(ServiceProcess replica, String id, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         JsonPath last = null;
         while (System.nanoTime() < deadline) {
@@ -155,7 +156,7 @@ final class ReplicaCluster implements AutoCloseable {
     }
 
     /** Sum of a counter on a replica's {@code /q/metrics}, over all its tags. */
-    static double metric(ServiceProcess replica, String name) {
+    public static double metric(ServiceProcess replica, String name) {
         String text = given().baseUri(replica.baseUrl()).get("/q/metrics").then().statusCode(200).extract().asString();
         return text.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();

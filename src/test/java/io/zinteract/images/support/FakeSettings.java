@@ -48,6 +48,18 @@ public final class FakeSettings {
                     public Duration presignTtl() {
                         return Duration.parse(get("PRESIGN_TTL").orElse("PT10M"));
                     }
+
+                    public Cache cache() {
+                        return new Cache() {
+                            public Duration ttl() {
+                                return Duration.parse(get("IMAGE_CACHE_TTL").orElse("PT3S"));
+                            }
+
+                            public int maxEntries() {
+                                return Integer.parseInt(get("IMAGE_CACHE_MAX_ENTRIES").orElse("5000"));
+                            }
+                        };
+                    }
                 };
             }
 

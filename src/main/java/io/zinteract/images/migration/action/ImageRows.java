@@ -3,6 +3,7 @@ package io.zinteract.images.migration.action;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.db.Jdbc;
+import io.zinteract.images.image.data.ImageRowCache;
 import io.zinteract.images.migration.engine.JobRepository;
 import io.zinteract.images.migration.job.ItemResult;
 import io.zinteract.images.migration.job.JobContext;
@@ -24,8 +25,10 @@ class ImageRows {
     private final MigrationRepository images;
     private final JobRepository jobs;
     private final Jdbc jdbc;
+    private final ImageRowCache cache;
 
-    ImageRows(MigrationRepository images, JobRepository jobs, Jdbc jdbc) {
+    ImageRows(MigrationRepository images, JobRepository jobs, Jdbc jdbc, ImageRowCache cache) {
+        this.cache = cache;
         this.images = images;
         this.jobs = jobs;
         this.jdbc = jdbc;
@@ -47,14 +50,22 @@ class ImageRows {
         return images.page(condition, args, job.options().imageIds(), afterId, throughId, size);
     }
 
-    /** Runs {@code change} and records its result in one transaction, on a worker thread. */
+    /**
+     * Runs {@code change} and records its result in one transaction, on a worker thread. Then the row leaves the
+     * serving cache: migrate re-keys it, rollback detaches it from its object, purge empties its base64, a failure
+     * marks it; each is seen by this replica's next GET (other replicas within {@code IMAGE_CACHE_TTL}).
+     */
     Uni<ItemResult> commit(JobContext job, Change change) {
-        return Blocking.call(() -> jdbc.inTransaction(tx -> {
-            long now = System.currentTimeMillis();
-            ItemResult result = change.apply(tx, now);
-            jobs.recordItem(tx, job, result, now);
-            return result;
-        }));
+        return Blocking.call(() -> {
+            ItemResult committed = jdbc.inTransaction(tx -> {
+                long now = System.currentTimeMillis();
+                ItemResult result = change.apply(tx, now);
+                jobs.recordItem(tx, job, result, now);
+                return result;
+            });
+            cache.invalidate(committed.imageId());
+            return committed;
+        });
     }
 
     /** Replaces a committed result with what happened after the commit (see {@link JobRepository#updateItem}). */

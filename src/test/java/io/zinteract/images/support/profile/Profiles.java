@@ -44,6 +44,20 @@ public final class Profiles {
         }
     }
 
+    /**
+     * R2 storage served by presigned redirects, with image rows cached for an hour (so that only an invalidation can
+     * change an answer) and presigned URLs that live 4 s (so that their reuse for half of that can be watched).
+     */
+    public static class ServeCache extends WithS3Proxy {
+        public static final java.time.Duration PRESIGN_TTL = java.time.Duration.ofSeconds(4);
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return merge(Map.of("images.enable-r2-storage", "true", "images.serve.cache.ttl", "PT1H",
+                    "images.serve.presign-ttl", PRESIGN_TTL.toString()));
+        }
+    }
+
     /** R2 storage, images streamed through the service, and a public URL for the {@code url} fields. */
     public static class R2Proxy extends WithS3Proxy {
         public static final String PUBLIC_URL = "https://images.example.test";
