@@ -1,5 +1,7 @@
 package io.zinteract.images.migration;
 
+import software.amazon.awssdk.services.s3.model.S3Object;
+import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.server.ServiceProcess;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
@@ -22,8 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * One of two replicas is killed with SIGKILL in the middle of a batch: the other takes its batches over once their
- * lease has run out (not before), and the job ends with every image migrated once and nothing lost. A batch's rows are
+ * One of two replicas is killed with SIGKILL in the middle of a job (a migration; a variants backfill below): the other
+ * takes its batches over once their lease has run out (not before), and the job ends with every image migrated once and
+ * nothing lost. A batch's rows are
  * committed together, so the only images uploaded twice are those of the batch the dead replica held (PUT done, batch
  * not yet committed): at most a batch, always once by each replica, the second PUT finding the object already there.
  */
@@ -234,5 +237,71 @@ class ReplicaKillIT {
                 return rs.getLong(1);
             }
         }
+    }
+
+    static final int VARIANT_IMAGES = 40;
+    static final int PRESETS = 3;
+
+    /**
+     * The {@code variants} backfill: the replica left takes the dead one's batches over, and every image ends with exactly
+     * its eager presets' variants, one row and one object each (a variant the dead replica had written is found, not
+     * made again).
+     */
+    @Test
+    void aReplicaKilledMidBackfillLeavesEveryImageWithEachVariantOnce() throws Exception {
+        Map<String, String> settings = Map.of("MIGRATION_LEASE", "PT3S", "MIGRATION_HEARTBEAT", "PT0.5S",
+                "MIGRATION_JOIN_INTERVAL", "PT0.2S");
+        try (ReplicaCluster cluster = ReplicaCluster.start("variants-kill", settings, "replica-a", "replica-b")) {
+            DataSource db = cluster.dataSource();
+            new LegacyRows(db).png(VARIANT_IMAGES, "image/png");
+            ServiceProcess a = cluster.replica("replica-a");
+            ServiceProcess b = cluster.replica("replica-b");
+            String migrate = ReplicaCluster.post(a, "{\"action\": \"migrate\", \"batchSize\": 20}");
+            JsonPath migrated = ReplicaCluster.awaitEnd(a, migrate, Duration.ofSeconds(60));
+            assertEquals(VARIANT_IMAGES, migrated.getLong("migrated"), migrated.prettify());
+            assertEquals(0, LegacyRows.count(db, "SELECT COUNT(*) FROM image_variants"), "VARIANTS_EAGER=false");
+
+            // Latency so that the job takes a few seconds and the kill lands inside it.
+            cluster.proxies.values().forEach(p -> p.latency(25));
+            String backfill = ReplicaCluster.post(a, "{\"action\": \"variants\", \"batchSize\": 4, \"concurrency\": 1}");
+            awaitVariantItems(db, backfill, 3);
+            a.kill();
+            assertFalse(a.alive());
+
+            JsonPath done = ReplicaCluster.awaitEnd(b, backfill, Duration.ofSeconds(120));
+            assertEquals("completed", done.getString("state"), done.prettify());
+            assertEquals(VARIANT_IMAGES, done.getLong("processed"), done.prettify());
+            assertEquals(0, done.getLong("failed"), done.prettify());
+
+            assertEquals(VARIANT_IMAGES * PRESETS, LegacyRows.count(db, "SELECT COUNT(*) FROM image_variants WHERE format = 'webp'"));
+            assertEquals(VARIANT_IMAGES * PRESETS, LegacyRows.count(db,
+                    "SELECT COUNT(DISTINCT image_id || '/' || preset) FROM image_variants"));
+            assertEquals(VARIANT_IMAGES, LegacyRows.count(db, "SELECT COUNT(*) FROM images WHERE thumbhash IS NOT NULL"));
+            Map<String, Long> rows = new HashMap<>();
+            try (var c = db.getConnection(); var s = c.createStatement();
+                    var rs = s.executeQuery("SELECT r2_key, bytes FROM image_variants")) {
+                while (rs.next()) {
+                    rows.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            try (BucketClient bucket = cluster.bucket()) {
+                List<S3Object> objects = bucket.list("variants/");
+                Map<String, Long> stored = new HashMap<>();
+                objects.forEach(o -> stored.put(o.key(), o.size()));
+                assertEquals(rows, stored, "every variant row names an object of its size, and no object is left over");
+            }
+        }
+    }
+
+    /** Waits until the job has recorded {@code count} images, so that the kill comes after some work. */
+    private static void awaitVariantItems(DataSource db, String jobId, long count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (LegacyRows.count(db, "SELECT COUNT(*) FROM migration_job_items WHERE job_id = '" + jobId + "'") >= count) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        fail("job " + jobId + " recorded fewer than " + count + " images in time");
     }
 }

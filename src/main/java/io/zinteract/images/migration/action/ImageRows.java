@@ -55,6 +55,11 @@ class ImageRows {
      * serving cache: migrate re-keys it, rollback detaches it from its object, purge empties its base64, a failure
      * marks it; each is seen by this replica's next GET (other replicas within {@code IMAGE_CACHE_TTL}).
      */
+    /** For a row whose change another transaction committed (a batch's): it leaves the serving cache as in {@link #commit}. */
+    void committed(String imageId) {
+        cache.invalidate(imageId);
+    }
+
     Uni<ItemResult> commit(JobContext job, Change change) {
         return Blocking.call(() -> {
             ItemResult committed = jdbc.inTransaction(tx -> {

@@ -233,6 +233,7 @@ class MigrateAction implements JobAction {
 
             @Override
             public Uni<Void> committed(ItemResult result) {
+                rows.committed(id);
                 if (result.outcome() == ItemResult.Outcome.SUCCEEDED) {
                     scheduleVariants(id, forVariants);
                     return Uni.createFrom().voidItem();
