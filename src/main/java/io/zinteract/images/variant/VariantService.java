@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Variants of stored images: found, or made once (however many clients ask at once) and kept, in the bucket for R2
@@ -30,6 +31,11 @@ public class VariantService {
 
     /** Held per character of a base64 row while it is read and decoded: the text, its bytes and the decoded image. */
     static final int BASE64_READ_FACTOR = 3;
+    /**
+     * Held per byte of an original read from the bucket: the client's response chunks and the array they are joined
+     * into, plus its read-ahead buffer (measured: a burst charged 1 per byte ran a 256 MiB heap out of memory).
+     */
+    static final int DOWNLOAD_FACTOR = 3;
 
     private final VariantSettings settings;
     private final VariantRepository variants;
@@ -100,15 +106,20 @@ public class VariantService {
     /** Renders {@code targets} from the original in the bucket and keeps them; the ThumbHash comes with the first. */
     private Uni<List<VariantRecord>> make(ImageRecord row, byte[] given, List<VariantRenderer.Target> targets,
             String trigger) {
-        return original(row, given).chain(bytes -> renderer.render(row.id(), bytes, targets, row.thumbhash() == null))
+        return withOriginal(row, given, bytes -> renderer.render(row.id(), bytes, targets, row.thumbhash() == null))
                 .chain(output -> store.keep(row, output).call(() -> saveThumbHash(row, output)))
                 .invoke(made -> registry.counter("variants.made", "trigger", trigger).increment(made.size()))
                 .onFailure().invoke(e -> registry.counter("variants.failed", "trigger", trigger).increment());
     }
 
-    private Uni<byte[]> original(ImageRecord row, byte[] given) {
+    /**
+     * Runs {@code use} on the original's bytes from the bucket ({@code given} when the caller holds them already). The
+     * bytes are charged to the memory budget until {@code use} has finished with them, not just while they download:
+     * a burst of requests waiting for a render must not hold originals the budget no longer counts.
+     */
+    private <T> Uni<T> withOriginal(ImageRecord row, byte[] given, Function<byte[], Uni<T>> use) {
         if (given != null) {
-            return Uni.createFrom().item(given);
+            return use.apply(given);
         }
         long size = row.sizeBytes() == null ? 0 : row.sizeBytes();
         if (size > settings.config().maxSourceBytes()) {
@@ -116,11 +127,11 @@ public class VariantService {
                     + size + " bytes; variants are made of images up to VARIANTS_MAX_SOURCE_BYTES ("
                     + settings.config().maxSourceBytes() + ")"));
         }
-        // Held only while the download is in memory; rendering reserves its own, larger share.
-        return budget.reserve(Math.max(size, 1)).chain(permit -> storage.getBytes(row.r2Key())
-                .onTermination().invoke(permit::release))
+        return budget.reserve(DOWNLOAD_FACTOR * Math.max(size, 1)).chain(permit -> storage.getBytes(row.r2Key())
                 .map(found -> found.orElseThrow(() -> new ApiException(ErrorCode.IMAGE_CONTENT_MISSING,
-                        "the stored object of image " + row.id() + " is missing from the bucket")));
+                        "the stored object of image " + row.id() + " is missing from the bucket")))
+                .chain(bytes -> use.apply(bytes))
+                .onTermination().invoke(permit::release));
     }
 
     private Uni<Void> saveThumbHash(ImageRecord row, VariantRenderer.Output output) {
@@ -139,7 +150,7 @@ public class VariantService {
         if (hit.isPresent()) {
             return Uni.createFrom().item(new VariantContent.Cached(hit.get()));
         }
-        return flights.once(key, () -> fromDatabase(row).chain(bytes -> renderer.render(row.id(), bytes,
+        return flights.once(key, () -> withDatabaseBytes(row, bytes -> renderer.render(row.id(), bytes,
                 List.of(new VariantRenderer.Target(request.preset(), request.format())), row.thumbhash() == null))
                 .call(output -> saveThumbHash(row, output))
                 .map(output -> {
@@ -152,13 +163,14 @@ public class VariantService {
                 }));
     }
 
-    private Uni<byte[]> fromDatabase(ImageRecord row) {
+    /** Runs {@code use} on a base64 row's decoded bytes, charged to the memory budget until {@code use} is done. */
+    private <T> Uni<T> withDatabaseBytes(ImageRecord row, Function<byte[], Uni<T>> use) {
         return budget.reserve(BASE64_READ_FACTOR * Math.max(row.base64Length(), 1)).chain(permit -> Blocking.call(() -> {
             String data = images.findImageData(row.id()).orElseThrow(() -> new ApiException(ErrorCode.IMAGE_NOT_FOUND,
                     "no image with id " + row.id()));
             return ImageBytes.decodeBase64(data).orElseThrow(() -> new ApiException(ErrorCode.IMAGE_DATA_CORRUPT,
                     "the stored base64 of image " + row.id() + " cannot be decoded"));
-        }).onTermination().invoke(permit::release));
+        }).chain(bytes -> use.apply(bytes)).onTermination().invoke(permit::release));
     }
 
     /** Eager, off the request path; never throws, never blocks; {@code original} may be null (read back from R2). */
@@ -207,8 +219,8 @@ public class VariantService {
                     () -> make(row, original, targets, "eager").map(List::size));
         }
         if (row.thumbhash() == null && (original != null || row.hasBase64())) {
-            Uni<byte[]> bytes = original != null ? Uni.createFrom().item(original) : fromDatabase(row);
-            return bytes.chain(b -> renderer.render(row.id(), b, List.of(), true))
+            Function<byte[], Uni<VariantRenderer.Output>> hash = b -> renderer.render(row.id(), b, List.of(), true);
+            return (original != null ? hash.apply(original) : withDatabaseBytes(row, hash))
                     .chain(output -> saveThumbHash(row, output)).replaceWith(0);
         }
         return Uni.createFrom().item(0);

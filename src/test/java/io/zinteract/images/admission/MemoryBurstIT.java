@@ -37,12 +37,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The packaged jar in a 256 MiB heap with {@code -XX:+ExitOnOutOfMemoryError} (what the container image runs), a real
- * S3Proxy behind it, taking the bursts that used to kill it: 12 parallel raw uploads of 20 MiB, 200 parallel uploads of
- * 1 MiB, 500 parallel GETs of a 1 MiB base64 row, while liveness and readiness are polled. The process must survive;
- * every answer is a success or 503 {@code SERVER_BUSY} with {@code Retry-After} and a problem+json body (nothing else,
- * no broken connection); no upload falls back to base64 (the store is up); every image answered 201 reads back
- * byte-identical (SHA-256); every probe answers within its time-out, liveness always UP.
+ * The packaged jar in a 256 MiB heap with {@code -XX:+ExitOnOutOfMemoryError} (what the container image runs), a
+ * real S3Proxy behind it, taking the bursts that used to kill it: 12 parallel raw uploads of 20 MiB, 200 parallel
+ * uploads of 1 MiB, 500 parallel GETs of a 1 MiB base64 row, 120 first requests for variants at once, while
+ * liveness and readiness are polled. The process must survive; every answer is a success or 503 {@code SERVER_BUSY}
+ * (or {@code VARIANTS_BUSY})
+ * with {@code Retry-After} and a problem+json body (nothing else, no broken connection); no upload falls back to
+ * base64 (the store is up); every image answered 201 reads back byte-identical (SHA-256); every probe answers
+ * within its time-out, liveness always UP.
  */
 class MemoryBurstIT {
 
@@ -115,6 +117,7 @@ class MemoryBurstIT {
             }
             uploads.addAll(uploadAll(small, 200));
             getAll(500);
+            variantsAll(uploads);
         } finally {
             probes.stop.set(true);
             poller.join(10_000);
@@ -199,6 +202,36 @@ class MemoryBurstIT {
         all.forEach(CompletableFuture::join);
     }
 
+    /**
+     * First requests for JPEG variants (the eager ones are WebP) of up to 40 accepted images, three presets each, all at
+     * once: each makes a variant from the original in the bucket (download, decode, render), which must fit the budget.
+     */
+    private void variantsAll(List<Upload> uploads) {
+        List<String> ids = uploads.stream().map(Upload::id).filter(java.util.Objects::nonNull).distinct().limit(40)
+                .toList();
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (String id : ids) {
+            for (String preset : List.of("thumb", "small", "medium")) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create(service.url("/api/images/" + id + "?variant="
+                        + preset + "&format=jpeg"))).timeout(Duration.ofSeconds(60)).build();
+                all.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((r, failure) -> {
+                    if (failure != null) {
+                        count("variant GET: " + failure.getClass().getSimpleName());
+                        wrong.add("variant GET: " + failure);
+                        return null;
+                    }
+                    check("variant GET", r);
+                    byte[] body = r.body();
+                    if (r.statusCode() == 200 && (body.length < 3 || (body[0] & 0xFF) != 0xFF || (body[1] & 0xFF) != 0xD8)) {
+                        wrong.add("variant GET: 200 but not a JPEG (" + body.length + " bytes)");
+                    }
+                    return null;
+                }));
+            }
+        }
+        all.forEach(CompletableFuture::join);
+    }
+
     private void check(String what, HttpResponse<?> r) {
         int status = r.statusCode();
         count(what + " " + status);
@@ -207,7 +240,7 @@ class MemoryBurstIT {
             Object body = r.body();
             String text = body instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(body);
             if (r.headers().firstValue("Retry-After").isEmpty() || !type.startsWith("application/problem+json")
-                    || !text.contains("\"SERVER_BUSY\"")) {
+                    || !(text.contains("\"SERVER_BUSY\"") || text.contains("\"VARIANTS_BUSY\""))) {
                 wrong.add(what + ": 503 without Retry-After or SERVER_BUSY problem: " + type + " " + text);
             }
         } else if (status >= 300) {
