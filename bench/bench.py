@@ -8,8 +8,9 @@ measures side by side, REPEATS times in a rotating order so that the noise of a 
   raw     the same objects PUT by a tight loop of the same SDK at the same concurrency (bench/PutBench.java raw)
   rclone  rclone copy of the same images as files (PUT with Content-MD5, then HEAD, like ours)
   seed    the seed plan's algorithm: batches of 10, 3 at a time, 100 ms pause (bench/PutBench.java seed)
-then the service's JVM start time to the first ready probe, and GET throughput with hey (wrk as a probe) for a base64
-row and an R2 row (redirect, and streamed with IMAGE_SERVE_MODE=proxy), and last the replica figure:
+then the JVM start time to the first ready probe of every build found (bench/start.py: plain 17, AppCDS, plain 25, AOT
+cache), GET throughput with wrk for a base64 row and an R2 row (redirect, and streamed with IMAGE_SERVE_MODE=proxy),
+each beside nginx serving the same bytes from a file (bench/serve.py), and last the replica figure:
   replicas  one migrate job on PostgreSQL (REPLICA_PG, trust auth; a fresh database per run, dropped afterwards) holding
           REPLICA_N legacy rows (loaded with psql \copy after Flyway made the schema, then ANALYZEd), run by 1 replica
           and by 2 replicas of the service (the second joins the job started on the first), each reaching S3Proxy
@@ -20,7 +21,7 @@ Prints a table and writes bench/results/<date>-migration.md and bench/results/la
 loopback (and the local PostgreSQL) is used; every process started here is stopped here. Standard library only.
 
 Knobs (environment): N, SIZE_KB, CONCURRENCY, BATCH_SIZE, REPEATS, START_REPEATS, GET_SECONDS, GET_CONNECTIONS,
-GET_PROXY, SERVICE_JAVA_OPTS, BOUNDED_HEAP, CONTENDERS, BENCH_WORK, BENCH_RESULTS; for the replicas: REPLICAS (0 skips
+GET_PROXY, GET_NGINX, SERVICE_JAVA_OPTS, BOUNDED_HEAP, CONTENDERS, BENCH_WORK, BENCH_RESULTS; for the replicas: REPLICAS (0 skips
 them), REPLICA_N (min(N, 1000)), REPLICA_DELAY_MS (50), REPLICA_BATCH_SIZE (about 40 batches: REPLICA_N / 40, at least
 2 x CONCURRENCY, at most BATCH_SIZE), REPLICA_REPEATS (3; the order of 1 and 2 replicas alternates),
 REPLICA_JOIN_INTERVAL (PT0.5S), REPLICA_PG (postgres@127.0.0.1:5432), REPLICA_ANALYZE (1); ONLY=replicas (or a
@@ -46,6 +47,9 @@ import time
 import urllib.error
 import urllib.request
 
+import serve
+import start as start_bench
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP = os.path.abspath(os.environ.get("APP_DIR", "") or os.path.join(ROOT, "target", "quarkus-app"))
 S3PROXY_JAR = os.path.join(ROOT, "target", "s3proxy", "s3proxy.jar")
@@ -61,10 +65,11 @@ SIZE_KB = env_int("SIZE_KB", 200)
 CONCURRENCY = env_int("CONCURRENCY", 8)
 BATCH_SIZE = env_int("BATCH_SIZE", 100)
 REPEATS = env_int("REPEATS", 3)
-START_REPEATS = env_int("START_REPEATS", 3)
+START_REPEATS = env_int("START_REPEATS", 5)
 GET_SECONDS = env_int("GET_SECONDS", 10)
 GET_CONNECTIONS = env_int("GET_CONNECTIONS", 16)
 GET_PROXY = os.environ.get("GET_PROXY", "1") != "0"
+GET_NGINX = os.environ.get("GET_NGINX", "1") != "0"
 SERVICE_JAVA_OPTS = os.environ.get("SERVICE_JAVA_OPTS", "").split()
 BOUNDED_HEAP = os.environ.get("BOUNDED_HEAP", "128m")
 DEFAULT_BATCH_SIZE = env_int("SERVICE_DEFAULT_BATCH_SIZE", 10)
@@ -532,49 +537,13 @@ RUNNERS = {"ours": run_ours,
 
 # ---------------------------------------------------------------------------------------------------------------------
 
-def start_times(ctx):
-    """JVM start to the first 200 of /q/health/ready, on a fresh database each time."""
-    samples = []
-    for i in range(START_REPEATS):
-        folder = os.path.join(ctx["folder"], f"start-{i}")
-        os.makedirs(folder)
-        service = Service(ctx["folder"], f"start-{i}", os.path.join(folder, "images.db"), ctx["s3"],
-                          ctx["s3"].bucket("start"))
-        try:
-            ready = service.wait_ready(120)
-            time.sleep(0.5)
-            samples.append({"readySeconds": ready, "quarkusSeconds": service.quarkus_started(),
-                            "rss": proc_status(service.pid).get("VmRSS", 0)})
-        finally:
-            service.stop()
-    return samples
-
-
-def hey(url, seconds):
-    """hey (redirects not followed) for SECONDS: requests/s, latency percentiles and the status codes seen."""
-    out = subprocess.run(["hey", "-z", f"{seconds}s", "-c", str(GET_CONNECTIONS), "-disable-redirects", "-t", "10",
-                          url], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=seconds + 60).stdout.decode()
-
-    def find(pattern):
-        m = re.search(pattern, out)
-        return float(m.group(1)) if m else None
-
-    p50, p99 = find(r"50% in ([\d.]+) secs"), find(r"99% in ([\d.]+) secs")
-    codes = dict(re.findall(r"\[(\d+)\]\s+(\d+) responses", out))
-    errors = re.search(r"Error distribution:(.*)", out, re.S)
-    return {"rps": find(r"Requests/sec:\s+([\d.]+)") or 0.0, "p50ms": p50 * 1000 if p50 is not None else None,
-            "p99ms": p99 * 1000 if p99 is not None else None,
-            "codes": codes,
-            "errors": errors.group(1).strip()[:300] if errors else None}
-
-
-def wrk_probe(url):
-    """Whether wrk (a strict HTTP/1.1 parser) can read the answer: requests completed and read errors in 2 s."""
-    out = subprocess.run(["wrk", "-t1", "-c2", "-d2s", url], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         timeout=60).stdout.decode()
-    done = re.search(r"(\d+) requests in", out)
-    read_errors = re.search(r"read (\d+)", out)
-    return {"requests": int(done.group(1)) if done else 0, "readErrors": int(read_errors.group(1)) if read_errors else 0}
+def start_figures():
+    """bench/start.py's variants (plain 17, AppCDS, plain 25, AOT cache: each build that exists) START_REPEATS times."""
+    chosen = start_bench.variants()
+    if not chosen:
+        return None
+    samples, _ = start_bench.measure(chosen, START_REPEATS)
+    return {"chosen": chosen, "samples": samples}
 
 
 def framing(url):
@@ -590,39 +559,52 @@ def framing(url):
 
 
 def get_throughput(ctx, ours_last):
-    """hey against a base64 row and an R2 row of the last migrated database (its bucket kept for this)."""
+    """wrk against a base64 row and an R2 row of the last migrated database (its bucket kept for this), each beside
+    nginx serving the same bytes from a file (bench/serve.py)."""
     s3, folder = ctx["s3"], ctx["folder"]
     results = {}
     modes = [("redirect", {})] + ([("proxy", {"IMAGE_SERVE_MODE": "proxy"})] if GET_PROXY else [])
+    nginx = serve.Nginx(folder, free_port()) if GET_NGINX else None
     base64_id = r2_id = None
-    for mode, extra in modes:
-        service = Service(folder, f"get-{mode}", ours_last["db"], s3, ours_last["bucket"], extra)
-        try:
-            service.wait_ready()
-            if base64_id is None:
-                image = open(os.path.join(ctx["data"], "files", ctx["firstKey"]), "rb").read()
-                status, answer = http("POST", service.base + "/api/images?personaId=gen-x&prompt=bench",
-                                      image, {"Content-Type": ctx["firstType"]}, timeout=30)
-                stored = json.loads(answer)
-                if status != 201 or stored.get("storage") != "base64":
-                    raise SystemExit(f"upload for the GET test answered {status}: {answer[:300]!r}")
-                base64_id = stored["id"]
-                status, answer = http("GET", service.base + "/api/images?limit=50", timeout=30)
-                r2_id = next(i["id"] for i in json.loads(answer)["items"] if i.get("storage") == "r2")
-            targets = [("r2", r2_id)] if mode == "proxy" else [("base64", base64_id), ("r2", r2_id)]
-            for kind, image_id in targets:
-                url = f"{service.base}/api/images/{image_id}"
-                status, _ = http("GET", url, timeout=10)
-                hey(url, 2)  # warm-up, not recorded
-                res = hey(url, GET_SECONDS)
-                res.update(status=status, wrk=wrk_probe(url), framing=framing(url))
-                # hey counts no bytes for chunked answers; the body of each answer is the same.
-                res["mbps"] = res["rps"] * res["framing"]["bodyBytes"] / 1e6
-                results[f"{kind}-{mode}"] = res
-                log(f"GET {kind} ({mode}): {res['rps']:.0f} req/s, answers {res['codes']}, p50 {res['p50ms']} ms; "
-                    f"wrk {res['wrk']}; framing {res['framing']}")
-        finally:
-            service.stop()
+    try:
+        for mode, extra in modes:
+            service = Service(folder, f"get-{mode}", ours_last["db"], s3, ours_last["bucket"], extra)
+            try:
+                service.wait_ready()
+                if base64_id is None:
+                    image = open(os.path.join(ctx["data"], "files", ctx["firstKey"]), "rb").read()
+                    status, answer = http("POST", service.base + "/api/images?personaId=gen-x&prompt=bench",
+                                          image, {"Content-Type": ctx["firstType"]}, timeout=30)
+                    stored = json.loads(answer)
+                    if status != 201 or stored.get("storage") != "base64":
+                        raise SystemExit(f"upload for the GET test answered {status}: {answer[:300]!r}")
+                    base64_id = stored["id"]
+                    status, answer = http("GET", service.base + "/api/images?limit=50", timeout=30)
+                    r2_id = next(i["id"] for i in json.loads(answer)["items"] if i.get("storage") == "r2")
+                targets = [("r2", r2_id)] if mode == "proxy" else [("base64", base64_id), ("r2", r2_id)]
+                for kind, image_id in targets:
+                    url = f"{service.base}/api/images/{image_id}"
+                    status, body = serve.body_of(url)
+                    res = serve.measure(f"{kind} ({mode})", url, GET_SECONDS, GET_CONNECTIONS, log)
+                    res.update(status=status, bodyBytes=len(body), framing=framing(url))
+                    results[f"{kind}-{mode}"] = res
+                    if kind == "r2" and mode == "redirect" and status == 302:
+                        # The store itself, for the proxied figure's ceiling: the presigned URL the 302 named.
+                        location = serve.location_of(url)
+                        store = serve.measure("r2 (S3Proxy direct)", location, GET_SECONDS, GET_CONNECTIONS, log)
+                        store.update(status=serve.body_of(location)[0], bodyBytes=len(serve.body_of(location)[1]))
+                        results["store-r2"] = store
+                    if nginx and status == 200:
+                        # Side by side: nginx serves exactly the bytes the service just answered.
+                        nurl = nginx.serve(f"{kind}.img", body)
+                        n = serve.measure(f"{kind} (nginx)", nurl, GET_SECONDS, GET_CONNECTIONS, log)
+                        n.update(status=200, bodyBytes=len(body))
+                        results[f"nginx-{kind}"] = n
+            finally:
+                service.stop()
+    finally:
+        if nginx:
+            nginx.stop()
     return results
 
 
@@ -1003,11 +985,14 @@ def main():
                     s3.drop(res["bucket"])
                     if res.get("db"):
                         os.remove(res["db"])
-        starts, gets = [], {}
+        starts, gets = None, {}
         if START_REPEATS > 0:
-            log("JVM start time")
-            starts = start_times(ctx)
-        if GET_SECONDS > 0 and ours_last:
+            log("JVM start time (bench/start.py: every build found under target/)")
+            starts = start_figures()
+        if GET_SECONDS > 0:
+            if not ours_last:
+                log("GET throughput needs a migrated database and bucket: one run of ours, not reported")
+                ours_last = run_ours(ctx, 0, "get-data")
             log("GET throughput")
             gets = get_throughput(ctx, ours_last)
         steady = None
@@ -1109,6 +1094,7 @@ def steady_section(add, steady, cold):
         for label, measured, ok in checks:
             add(f"| {label} | {measured} | {'met' if ok else 'MISSED'} |")
         add("")
+    return checks
 
 
 def per_image_ms(res, key):
@@ -1187,6 +1173,9 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
         f"with an external URL), {c['corruptBase64']} corrupt base64, {c['notAnImage']} base64 that is not an image, "
         f"{c['externalOnly']} external-URL-only rows, {c['none']} empty failed generations.")
     add("")
+    # Every section adds its (target, measured, met) rows here; they are listed together at the top.
+    targets = []
+    summary_mark = len(lines)
     # Sections whose measurement did not run (ONLY=..., GET_SECONDS=0, START_REPEATS=0) are cut out again below.
     mark = len(lines)
     add("## Migration throughput")
@@ -1284,57 +1273,48 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
     add("")
     if not contenders:
         del lines[mark:]
+    else:
+        targets += [(f"migration ≥ 0.8 × raw (cold, {N} rows)", f"{fmt(r_raw, 2)} ×", bool(r_raw and r_raw >= 0.8)),
+                    (f"migration ≥ rclone (cold, {N} rows)", f"{fmt(r_rclone, 2)} ×",
+                     bool(r_rclone and r_rclone >= 1.0))]
     mark = len(lines)
-    add(f"## Image GET throughput (hey, {GET_CONNECTIONS} connections, {GET_SECONDS} s after a 2 s warm-up, "
-        f"redirects not followed)")
-    add("")
-    add("| row | serve mode | answers | requests/s | MB/s | p50 ms | p99 ms | wrk (2 s probe) |")
-    add("| --- | --- | --- | ---: | ---: | ---: | ---: | --- |")
-    labels = {"base64-redirect": ("base64 row (bytes from SQLite)", "either"),
-              "r2-redirect": ("R2 row", "redirect (presigned URL; no R2_PUBLIC_URL)"),
-              "r2-proxy": ("R2 row", "proxy (streamed from S3Proxy)")}
-    broken = []
-    for key, (row, mode) in labels.items():
-        if key in gets:
-            g = gets[key]
-            codes = ", ".join(f"{n} × {c}" for c, n in sorted(g["codes"].items())) or "none"
-            w = g["wrk"]
-            wrk_text = f"{w['requests']} answers read" if w["requests"] else f"0 answers, {w['readErrors']} read errors"
-            add(f"| {row} | {mode} | {codes} | {fmt(g['rps'], 0)} | {fmt(g['mbps'])} | {fmt(g['p50ms'], 2)} | "
-                f"{fmt(g['p99ms'], 2)} | {wrk_text} |")
-            f = g["framing"]
-            if f["contentLength"] is not None and f["transferEncoding"] is not None:
-                broken.append(f"{row} ({mode}): `Content-Length: {f['contentLength']}` with "
-                              f"`Transfer-Encoding: {f['transferEncoding']}`")
-    add("")
-    add("hey, the service and S3Proxy share the 2 cores, so these are lower bounds. A 302 is the whole answer in the "
-        "redirect mode: the client then fetches the object from the bucket or CDN, not from the service.")
+    targets += serve.section(add, gets, GET_SECONDS, GET_CONNECTIONS, fmt)
+    broken = [f"{key}: `Content-Length: {g['framing']['contentLength']}` with `Transfer-Encoding: "
+              f"{g['framing']['transferEncoding']}`" for key, g in gets.items()
+              if g.get("framing") and g["framing"]["contentLength"] is not None
+              and g["framing"]["transferEncoding"] is not None]
     if broken:
+        add("**Finding: invalid HTTP framing.** These answers carry both headers, which RFC 9112 §6.3 forbids: "
+            + "; ".join(broken) + ".")
         add("")
-        add("**Finding: invalid HTTP framing.** These answers carry both headers, which RFC 9112 §6.3 forbids (a "
-            "sender must not send Content-Length with Transfer-Encoding): " + "; ".join(broken) + ". Lenient clients "
-            "(curl, browsers, Go's net/http in hey) use the chunked framing; strict parsers such as wrk's reject "
-            "every answer, and a proxy may refuse or mis-frame them. The headers come from `image/ImageResponses` "
-            "setting Content-Length on a streamed `RestMulti` answer.")
-    add("")
     if not gets:
         del lines[mark:]
     mark = len(lines)
-    add("## JVM start to the first ready probe")
+    add("## JVM start to the first ready probe (bench/start.py)")
     add("")
-    ready = [s["readySeconds"] for s in starts] or [None]
-    add(f"`java -jar quarkus-run.jar` spawned → first 200 from `/q/health/ready` (which lists one key of the bucket "
-        f"and checks the database), on a fresh SQLite file (Flyway creates the schema): **median "
-        f"{fmt(median(ready), 2)} s** (runs: {', '.join(fmt(x, 2) for x in ready)}); Quarkus' own \"started in\": "
-        f"median {fmt(median([s['quarkusSeconds'] for s in starts]), 2)} s; RSS when ready "
-        f"{fmt(mib(median([s['rss'] for s in starts])), 0)} MiB.")
+    add(start_bench.METHOD + " Variants: each build found under target/ (`./mvnw package`; `scripts/build-aot.sh` "
+        "for the AOT cache on JDK 25 and `scripts/build-aot.sh appcds` for AppCDS on 17, which bench/run.sh makes "
+        "when they are missing or older than the sources), run interleaved.")
+    add("")
+    if starts:
+        start_lines, start_targets = start_bench.table(starts["chosen"], starts["samples"])
+        for line in start_lines:
+            add(line)
+        targets += start_targets
     add("")
     if not starts:
         del lines[mark:]
     if steady:
-        steady_section(add, steady, runs)
+        targets += steady_section(add, steady, runs)
     if replicas:
         replica_section(add, replicas)
+    if replicas:
+        ratio = replicas["ratio"]
+        targets.append(("2 replicas ≥ 1.6 × 1 replica", f"{fmt(ratio, 2)} ×", bool(ratio and ratio >= 1.6)))
+    if targets:
+        glance = ["## Targets at a glance", "", "| target | measured | result |", "| --- | --- | --- |"]
+        glance += [f"| {t} | {m} | {'met' if ok else '**MISSED**'} |" for t, m, ok in targets]
+        lines[summary_mark:summary_mark] = glance + [""]
     mark = len(lines)
     add("## How each contender was measured")
     add("")
@@ -1375,7 +1355,7 @@ def write_report(info, load_before, load_after, summary, runs, starts, gets, ela
     with open(path, "w") as f:
         f.write(text)
     shutil.copyfile(path, os.path.join(RESULTS, "latest.md"))
-    table_start = text.index("\n## ") + 1
+    table_start = text.find("\n## ") + 1
     table_end = text.index("## How each contender") if "## How each contender" in text else len(text)
     return {"path": path, "table": text[table_start:table_end]}
 

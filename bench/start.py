@@ -192,45 +192,43 @@ def fmt(x, digits=2):
     return "–" if x is None else f"{x:.{digits}f}"
 
 
-def main():
-    chosen = variants()
-    if not chosen:
-        raise SystemExit("bench/start: no build found under target/ (./mvnw package, scripts/build-aot.sh)")
+def measure(chosen, runs):
+    """Every variant RUNS times, interleaved, against one S3Proxy: {name: [sample, ...]} and the work folder."""
     work = tempfile.mkdtemp(prefix="start-", dir=os.path.join(TARGET))
-    load_before = loadavg()
-    began = time.monotonic()
     s3, s3_port, s3_data = start_s3proxy(work)
     samples = {v["name"]: [] for v in chosen}
     try:
         # One unmeasured start first: the page cache then holds every jar for all variants alike.
         one_start(chosen[0], work, "warm", s3_port, s3_data)
-        for run in range(RUNS):
+        for run in range(runs):
             order = chosen[run % len(chosen):] + chosen[:run % len(chosen)]
             for v in order:
                 s = one_start(v, work, run, s3_port, s3_data)
                 samples[v["name"]].append(s)
-                print(f"start: {v['name']:9} run {run + 1}/{RUNS}: ready {s['readySeconds']:.2f} s, "
+                print(f"start: {v['name']:9} run {run + 1}/{runs}: ready {s['readySeconds']:.2f} s, "
                       f"CPU {s['cpuSeconds']:.2f} s, "
                       f"RSS {s['rss'] / 2**20:.0f} MiB", flush=True)
     finally:
         os.killpg(s3.pid, signal.SIGTERM)
         s3.wait()
+    with open(os.path.join(work, "samples.json"), "w") as f:
+        json.dump(samples, f, indent=1)
+    return samples, work
+
+
+def main():
+    chosen = variants()
+    if not chosen:
+        raise SystemExit("bench/start: no build found under target/ (./mvnw package, scripts/build-aot.sh)")
+    load_before = loadavg()
+    began = time.monotonic()
+    samples, work = measure(chosen, RUNS)
     report(chosen, samples, load_before, loadavg(), time.monotonic() - began, work)
 
 
-def report(chosen, samples, load_before, load_after, elapsed, work):
-    today = datetime.date.today().isoformat()
-    with open("/proc/meminfo") as f:
-        mem = int(f.readline().split()[1]) / 2**20
-    lines = [f"# Start-up benchmark, {today}", "",
-             f"Command: `RUNS={RUNS} bench/start.sh`. Took {elapsed / 60:.1f} min. Machine: {os.cpu_count()} cores, "
-             f"{mem:.1f} GiB, {platform.platform()}; load average {load_before} before, {load_after} after (other "
-             "builds may share the machine: the variants ran interleaved, so they share its disturbance).", "",
-             "Each run: the JVM spawned → the first 200 from `/q/health/ready` (the readiness checks list one key of "
-             "the bucket on a local S3Proxy and check the database), polled every 20 ms, on a fresh SQLite file (Flyway "
-             "creates the schema) and an empty bucket; RSS and the process's CPU time (user + system, all threads) read at "
-             "that first 200. Medians of the runs. On a busy machine the CPU time moves least.", "",
-             "| variant | JDK | start → ready, median s | runs (s) | Quarkus \"started in\" s | CPU s to ready | "
+def table(chosen, samples):
+    """The variants' table and the target rows [(target, measured, met)], for this report and bench/run.sh's."""
+    lines = ["| variant | JDK | start → ready, median s | runs (s) | Quarkus \"started in\" s | CPU s to ready | "
              "RSS at ready MiB | archive |", "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: |"]
     med = {}
     for v in chosen:
@@ -247,17 +245,39 @@ def report(chosen, samples, load_before, load_after, elapsed, work):
                      f"{fmt(statistics.median(quarkus) if quarkus else None)} | "
                      f"{statistics.median([x['cpuSeconds'] for x in s]):.2f} | "
                      f"{statistics.median([x['rss'] for x in s]) / 2**20:.0f} | {archive} |")
-    lines += ["", "## Targets", "", "| target | measured | result |", "| --- | --- | --- |"]
+    rows = []
     if "aot25" in med:
-        lines.append(f"| start → ready ≤ {TARGET_AOT} s with the AOT cache | {med['aot25']:.2f} s | "
-                     f"{'met' if med['aot25'] <= TARGET_AOT else 'MISSED'} |")
+        rows.append((f"start → ready ≤ {TARGET_AOT} s with the AOT cache", f"{med['aot25']:.2f} s",
+                     med["aot25"] <= TARGET_AOT))
     for name in ("jvm17", "appcds17"):
         if name in med:
-            lines.append(f"| start → ready ≤ {TARGET_PLAIN} s without it ({name}) | {med[name]:.2f} s | "
-                         f"{'met' if med[name] <= TARGET_PLAIN else 'MISSED'} |")
+            rows.append((f"start → ready ≤ {TARGET_PLAIN} s without it ({name})", f"{med[name]:.2f} s",
+                         med[name] <= TARGET_PLAIN))
     if "before" in med:
         ratios = ", ".join(f"{n} {med['before'] / m:.2f} ×" for n, m in med.items() if n != "before")
         lines += ["", f"Faster than `before` (its median ÷ each variant's): {ratios}."]
+    return lines, rows
+
+
+METHOD = ("Each run: the JVM spawned → the first 200 from `/q/health/ready` (the readiness checks list one key of the "
+          "bucket on a local S3Proxy and check the database), polled every 20 ms, on a fresh SQLite file (Flyway "
+          "creates the schema) and an empty bucket; RSS and the process's CPU time (user + system, all threads) read "
+          "at that first 200. Medians of the runs. On a busy machine the CPU time moves least.")
+
+
+def report(chosen, samples, load_before, load_after, elapsed, work):
+    today = datetime.date.today().isoformat()
+    with open("/proc/meminfo") as f:
+        mem = int(f.readline().split()[1]) / 2**20
+    lines = [f"# Start-up benchmark, {today}", "",
+             f"Command: `RUNS={RUNS} bench/start.sh`. Took {elapsed / 60:.1f} min. Machine: {os.cpu_count()} cores, "
+             f"{mem:.1f} GiB, {platform.platform()}; load average {load_before} before, {load_after} after (other "
+             "builds may share the machine: the variants ran interleaved, so they share its disturbance).", "",
+             METHOD, ""]
+    rows_text, rows = table(chosen, samples)
+    lines += rows_text
+    lines += ["", "## Targets", "", "| target | measured | result |", "| --- | --- | --- |"]
+    lines += [f"| {t} | {m} | {'met' if ok else 'MISSED'} |" for t, m, ok in rows]
     lines += ["", f"Work files: `{os.path.relpath(work, ROOT)}`.", ""]
     text = "\n".join(lines)
     results = os.path.join(ROOT, "bench", "results")
@@ -265,8 +285,6 @@ def report(chosen, samples, load_before, load_after, elapsed, work):
         with open(os.path.join(results, name), "w") as f:
             f.write(text)
     print(text)
-    with open(os.path.join(work, "samples.json"), "w") as f:
-        json.dump(samples, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -81,6 +81,13 @@ public interface ServiceConfig {
          * 0 turns both off. The least used go first.
          */
         int maxEntries();
+
+        /**
+         * Bytes of decoded base64 (database) images kept for {@code GET /api/images/{id}} under the same
+         * {@code IMAGE_CACHE_TTL} ({@code IMAGE_CACHE_BYTES}); an image larger than a quarter of this is read from
+         * the database each time; 0 turns it off. Outside the memory budget, like the variants' cache.
+         */
+        long maxBytes();
     }
 
     enum ServeMode {

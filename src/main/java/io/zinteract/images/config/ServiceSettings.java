@@ -19,6 +19,8 @@ class ServiceSettings implements SettingsCheck {
     static final java.time.Duration MAX_CACHE_TTL = java.time.Duration.ofHours(1);
     /** About 11 KB a row at most: a million rows would be 11 GB. */
     static final int MAX_CACHE_ENTRIES = 1_000_000;
+    /** A quarter of a 4 GiB heap: more belongs in a CDN in front of the service. */
+    static final long MAX_CACHE_BYTES = 1L << 30;
 
     private final ServiceConfig service;
     private final long maxRequestBytes;
@@ -67,6 +69,9 @@ class ServiceSettings implements SettingsCheck {
         }
         if (cache.maxEntries() < 0 || cache.maxEntries() > MAX_CACHE_ENTRIES) {
             return "IMAGE_CACHE_MAX_ENTRIES must be between 0 (no cache) and " + MAX_CACHE_ENTRIES;
+        }
+        if (cache.maxBytes() < 0 || cache.maxBytes() > MAX_CACHE_BYTES) {
+            return "IMAGE_CACHE_BYTES must be between 0 (no cache of base64 images) and " + MAX_CACHE_BYTES;
         }
         return null;
     }

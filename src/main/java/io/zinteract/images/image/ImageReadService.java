@@ -98,7 +98,7 @@ public class ImageReadService {
     private Uni<ImageContent> content(ImageRecord row, String range, String ifNoneMatch, RoutingContext request) {
         return switch (row.storage()) {
             case R2 -> fromR2(row, range, ifNoneMatch);
-            case BASE64 -> reserved(row, request).chain(() -> fromDatabase(row));
+            case BASE64 -> fromDatabase(row, request);
             case EXTERNAL -> Uni.createFrom().item(new ImageContent.Redirect(StorageKind.EXTERNAL,
                     URI.create(row.imageUrl()), "public, max-age=3600"));
             case NONE -> Uni.createFrom().failure(new ApiException(ErrorCode.IMAGE_CONTENT_MISSING,
@@ -141,14 +141,15 @@ public class ImageReadService {
     }
 
     /**
-     * Charges a base64 read to the memory budget until the response ends: the column read as text (its UTF-8 bytes,
-     * then the string), the decoded image and the copy written to the socket, about three times the stored length.
+     * Charges a read to the memory budget until the response ends. From the database: the column read as text (its
+     * UTF-8 bytes, then the string), the decoded image and the copy written to the socket, about three times the
+     * stored length; from the cache only that copy.
      */
-    private Uni<Void> reserved(ImageRecord row, RoutingContext request) {
+    private Uni<Void> reserved(long bytes, RoutingContext request) {
         if (request == null) {
             return Uni.createFrom().voidItem();
         }
-        return budget.reserve(BASE64_READ_FACTOR * Math.max(row.base64Length(), 1))
+        return budget.reserve(Math.max(bytes, 1))
                 .invoke(permit -> RequestAdmission.holdUntilEnd(request, permit)).replaceWithVoid();
     }
 
@@ -160,15 +161,31 @@ public class ImageReadService {
         }
     }
 
+    /** A base64 row's content: decoded from the cache on the caller's thread, else read and decoded on a worker. */
+    private Uni<ImageContent> fromDatabase(ImageRecord row, RoutingContext request) {
+        ImageRowCache.Decoded hit = rows.cachedContent(row.id());
+        if (hit != null) {
+            return reserved(hit.bytes().length, request).map(ignored -> bytes(hit));
+        }
+        return reserved(BASE64_READ_FACTOR * (long) row.base64Length(), request).chain(() -> fromDatabase(row));
+    }
+
     private Uni<ImageContent> fromDatabase(ImageRecord row) {
         return Blocking.call(() -> {
+            long seen = rows.readStarts();
             String data = repository.findImageData(row.id()).orElseThrow(RowChanged::new);
             byte[] bytes = ImageBytes.decodeBase64(data).orElseThrow(() -> new ApiException(ErrorCode.IMAGE_DATA_CORRUPT,
                     "the stored base64 of image " + row.id() + " cannot be decoded"));
             String type = ImageType.sniff(bytes).map(ImageType::mimeType)
                     .orElse(row.effectiveContentType() == null ? "application/octet-stream" : row.effectiveContentType());
             String sha = row.sha256() != null ? row.sha256() : ImageBytes.sha256Hex(bytes);
-            return new ImageContent.Bytes(StorageKind.BASE64, bytes, type, sha);
+            ImageRowCache.Decoded content = new ImageRowCache.Decoded(bytes, type, sha);
+            rows.keepContent(row.id(), content, seen);
+            return bytes(content);
         });
+    }
+
+    private static ImageContent bytes(ImageRowCache.Decoded content) {
+        return new ImageContent.Bytes(StorageKind.BASE64, content.bytes(), content.contentType(), content.sha256());
     }
 }

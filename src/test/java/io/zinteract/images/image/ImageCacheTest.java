@@ -84,6 +84,25 @@ class ImageCacheTest {
     }
 
     @Test
+    void aBase64ImageIsDecodedOnceThenServedFromMemoryUntilItIsDeleted() throws Exception {
+        byte[] png = TestImages.png(25, 15, 7);
+        String id = Db.insertBase64Row(png, "gen-y");
+        String etag = get(id).then().statusCode(200).extract().header("ETag");
+        double before = hits("image-bytes");
+
+        Response again = get(id);
+        again.then().statusCode(200).header("X-Image-Storage", "base64").header("ETag", etag);
+        assertArrayEquals(png, again.asByteArray());
+        assertEquals(before + 1, hits("image-bytes"), "the second GET's bytes came from the cache");
+        given().header("Range", "bytes=2-9").get("/api/images/" + id).then().statusCode(206)
+                .header("Content-Range", "bytes 2-9/" + png.length);
+        assertArrayEquals(png, get(id).asByteArray(), "a range did not alter the cached bytes");
+
+        given().header(Admin.auth()).delete("/api/images/" + id).then().statusCode(204);
+        get(id).then().statusCode(404);
+    }
+
+    @Test
     void aPurgedRowNoLongerClaimsItsBase64() throws Exception {
         String id = Db.insertBase64Row(TestImages.png(22, 12, 3), "gen-x");
         job("{\"action\": \"migrate\", \"imageIds\": [\"" + id + "\"], \"retainBase64\": true}");
@@ -209,11 +228,15 @@ class ImageCacheTest {
 
     /** Hits of the row cache, from the Prometheus endpoint as an operator would read them. */
     private static double hits() {
+        return hits("image-rows");
+    }
+
+    private static double hits(String cache) {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
         List<String> lines = text.lines().filter(l -> l.startsWith("cache_gets_total{")
-                && l.contains("cache=\"image-rows\"") && l.contains("result=\"hit\"")).toList();
+                && l.contains("cache=\"" + cache + "\"") && l.contains("result=\"hit\"")).toList();
         if (lines.isEmpty()) {
-            fail("no cache_gets_total for image-rows on /q/metrics");
+            fail("no cache_gets_total for " + cache + " on /q/metrics");
         }
         return lines.stream().mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }

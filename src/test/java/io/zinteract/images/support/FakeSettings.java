@@ -58,6 +58,10 @@ public final class FakeSettings {
                             public int maxEntries() {
                                 return Integer.parseInt(get("IMAGE_CACHE_MAX_ENTRIES").orElse("5000"));
                             }
+
+                            public long maxBytes() {
+                                return Long.parseLong(get("IMAGE_CACHE_BYTES").orElse("16777216"));
+                            }
                         };
                     }
                 };
