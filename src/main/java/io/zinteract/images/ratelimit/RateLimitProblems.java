@@ -1,5 +1,6 @@
 package io.zinteract.images.ratelimit;
 
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.zinteract.images.error.ErrorCode;
@@ -20,7 +21,9 @@ public class RateLimitProblems {
     static final String RATE_LIMIT = "RateLimit";
 
     @ServerExceptionMapper
-    public Response limited(RateLimitedException e, UriInfo uri) {
+    public Response limited(RateLimitedException e, UriInfo uri, HttpServerRequest request) {
+        // The route filter gave the answer the address bucket's headers; the bucket that refused speaks instead.
+        request.response().headers().remove(POLICY).remove(RATE_LIMIT);
         return response(e, uri);
     }
 

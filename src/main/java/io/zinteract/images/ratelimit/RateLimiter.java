@@ -14,9 +14,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,8 +49,15 @@ public class RateLimiter {
     private final ScheduledExecutorService sweeper;
     private volatile long lastStoreWarning;
 
+    @jakarta.inject.Inject
     public RateLimiter(RateLimitConfig config, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.http.proxy.proxy-address-forwarding", defaultValue = "false") boolean trustProxy) {
+        this(config, registry, trustProxy, AgroalDataSourceUtil.dataSourceIfActive(DatabaseUrlConfigSource.POSTGRESQL)
+                .map(d -> (DataSource) d));
+    }
+
+    /** With {@code postgresql} present the buckets live there (DATABASE_URL); else in this process. */
+    RateLimiter(RateLimitConfig config, MeterRegistry registry, boolean trustProxy, Optional<DataSource> postgresql) {
         this.registry = registry;
         this.trustProxy = trustProxy;
         Duration longest = Duration.ofSeconds(1);
@@ -62,8 +71,7 @@ public class RateLimiter {
             }
         }
         this.crossed = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(longest).build();
-        var pg = specs.isEmpty() ? java.util.Optional.<javax.sql.DataSource>empty()
-                : AgroalDataSourceUtil.dataSourceIfActive(DatabaseUrlConfigSource.POSTGRESQL).map(d -> (javax.sql.DataSource) d);
+        Optional<DataSource> pg = specs.isEmpty() ? Optional.empty() : postgresql;
         if (pg.isPresent()) {
             PostgresBuckets buckets = new PostgresBuckets(pg.get());
             this.store = buckets;

@@ -57,6 +57,10 @@ class RateLimitTest {
         assertEquals("\"" + limit + "\";q=" + capacity + ";w=3600", r.header("RateLimit-Policy"));
         assertEquals("\"" + limit + "\";r=0;t=" + retryAfter, r.header("RateLimit"));
         assertEquals(retryAfter, ((Number) r.path("retryAfterSeconds")).longValue());
+        // One value each: a session refusal replaces the address bucket's headers, it does not add to them.
+        assertEquals(1, r.headers().getValues("RateLimit").size());
+        assertEquals(1, r.headers().getValues("RateLimit-Policy").size());
+        assertEquals(1, r.headers().getValues(RETRY_AFTER).size());
     }
 
     static double refusals(String limit, String endpoint) {
