@@ -34,7 +34,11 @@ public class RateLimitFilter {
         if (!"POST".equals(method) || path == null) {
             return null;
         }
-        String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        // The resource matcher ignores matrix parameters and a trailing slash: so must this, or /api/images;x=1 would
+        // reach the upload without meeting its bucket. (Vert.x has already removed dot segments and decoded %-escapes
+        // of unreserved characters.)
+        String p = path.indexOf(';') >= 0 ? path.replaceAll(";[^/]*", "") : path;
+        p = p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
         return switch (p) {
             case "/api/generate-image" -> Limit.GENERATE;
             case "/api/images/ingest" -> Limit.INGEST;
