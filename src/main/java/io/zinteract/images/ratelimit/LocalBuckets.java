@@ -40,6 +40,7 @@ final class LocalBuckets implements BucketStore {
         return false;
     }
 
+    /** Buckets held now, once pending evictions have run. */
     long size() {
         buckets.cleanUp();
         return buckets.estimatedSize();

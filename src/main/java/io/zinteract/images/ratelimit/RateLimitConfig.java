@@ -48,9 +48,10 @@ public interface RateLimitConfig {
     String providerCalls();
 
     /**
-     * Most buckets kept in memory per limit when they live in the process (SQLite); the least recently used are
-     * dropped beyond it, so clients inventing addresses or session ids cannot grow the heap (about 300 bytes each).
+     * Most buckets kept in memory, all limits together, when they live in the process (SQLite); the least recently used are
+     * dropped beyond it, so clients inventing addresses or session ids cannot grow the heap: about 500 bytes each
+     * (measured), so the default holds at most about 10 MB. An idle bucket is dropped after the longest period anyway.
      */
-    @WithDefault("100000")
+    @WithDefault("20000")
     int maxBuckets();
 }
