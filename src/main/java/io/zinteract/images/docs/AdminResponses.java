@@ -17,5 +17,6 @@ import java.lang.annotation.Target;
 @SecurityRequirement(name = OpenApiDefinitions.ADMIN_KEY)
 @APIResponse(responseCode = "401", ref = OpenApiDefinitions.UNAUTHORIZED)
 @APIResponse(responseCode = "403", ref = OpenApiDefinitions.FORBIDDEN)
+@APIResponse(responseCode = "429", ref = OpenApiDefinitions.RATE_LIMITED)
 public @interface AdminResponses {
 }

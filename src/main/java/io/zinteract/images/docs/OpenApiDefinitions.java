@@ -63,6 +63,12 @@ import jakarta.ws.rs.core.Application;
                                         + "JPEG, PNG, WebP, GIF and AVIF are stored, recognised from their bytes",
                                 content = @Content(mediaType = Problem.MEDIA_TYPE,
                                         schema = @Schema(implementation = Problem.class))),
+                        @APIResponse(name = OpenApiDefinitions.RATE_LIMITED, responseCode = "429",
+                                description = "RATE_LIMITED: this client (address, session or participant) is over "
+                                        + "a RATE_LIMIT_* limit (members limit, scope, retryAfterSeconds); nothing was "
+                                        + "stored, called or fetched. With Retry-After, RateLimit and RateLimit-Policy",
+                                content = @Content(mediaType = Problem.MEDIA_TYPE,
+                                        schema = @Schema(implementation = Problem.class))),
                         @APIResponse(name = OpenApiDefinitions.UNAVAILABLE, responseCode = "503",
                                 description = "STORAGE_UNAVAILABLE, STORAGE_NOT_CONFIGURED or DATABASE_UNAVAILABLE "
                                         + "(with Retry-After)",
@@ -83,4 +89,5 @@ public class OpenApiDefinitions extends Application {
     public static final String TOO_LARGE = "PayloadTooLarge";
     public static final String NOT_AN_IMAGE = "NotAnImage";
     public static final String UNAVAILABLE = "ServiceUnavailable";
+    public static final String RATE_LIMITED = "RateLimited";
 }

@@ -66,6 +66,8 @@ public enum ErrorCode {
     INGEST_TOO_MANY_REDIRECTS(400, "The URL redirects too often"),
     INGEST_TOO_LARGE(413, "The fetched content is larger than allowed"),
     INGEST_NOT_AN_IMAGE(415, "The fetched content is not an image of a supported format"),
+    RATE_LIMITED(429, "Too many requests from this client; retry after the time given"),
+    PROVIDER_BUSY(503, "The service's image provider calls for all clients are spent for now; retry shortly"),
     INTERNAL_ERROR(500, "Internal error"),
     IMAGE_DATA_CORRUPT(500, "The stored image data cannot be decoded"),
     INGEST_UPSTREAM_FAILED(502, "The URL's server answered with an error"),

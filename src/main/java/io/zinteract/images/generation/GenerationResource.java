@@ -4,6 +4,8 @@ import io.zinteract.images.image.ImageResponses;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.docs.OpenApiDefinitions;
 import io.zinteract.images.error.Problem;
+import io.zinteract.images.ratelimit.Limit;
+import io.zinteract.images.ratelimit.RateLimiter;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -25,10 +27,12 @@ public class GenerationResource {
 
     private final GenerationService generation;
     private final ImageResponses responses;
+    private final RateLimiter limiter;
 
-    public GenerationResource(GenerationService generation, ImageResponses responses) {
+    public GenerationResource(GenerationService generation, ImageResponses responses, RateLimiter limiter) {
         this.generation = generation;
         this.responses = responses;
+        this.limiter = limiter;
     }
 
     @POST
@@ -43,10 +47,13 @@ public class GenerationResource {
     @APIResponse(responseCode = "409", description = "CONFLICT: the row stopped being 'generating' meanwhile")
     @APIResponse(responseCode = "502", description = "PROVIDER_FAILED: the provider answered without a usable image; "
             + "the row is kept as failed (members imageId, reason)")
+    @APIResponse(responseCode = "429", ref = OpenApiDefinitions.RATE_LIMITED)
     @APIResponse(responseCode = "503", description = "PROVIDER_UNAVAILABLE (with Retry-After; nothing stored), "
+            + "PROVIDER_BUSY (RATE_LIMIT_PROVIDER_CALLS spent for all clients; Retry-After; nothing stored), "
             + "STORAGE_UNAVAILABLE or DATABASE_UNAVAILABLE")
     public Uni<Response> generate(GenerationRequest request, UriInfo uri) {
-        return generation.generate(request).map(result -> {
+        return limiter.checkRequester(Limit.GENERATE, "generate-image", request == null ? null : request.sessionId(),
+                request == null ? null : request.participantId()).chain(() -> generation.generate(request)).map(result -> {
             var location = responses.serviceUri(uri, result.id());
             GenerationResult body = result.imageUrl() != null ? result : new GenerationResult(result.id(),
                     location.toString(), result.originalUrl(), result.storage(), result.generation());

@@ -12,6 +12,7 @@ import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.ingest.IngestRefusedException;
 import io.zinteract.images.ingest.SafeUrlFetcher;
+import io.zinteract.images.ratelimit.RateLimiter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -43,9 +44,11 @@ public class GenerationService {
     private final ImageService images;
     private final ImageIntake intake;
     private final SafeUrlFetcher fetcher;
+    private final RateLimiter providerCeiling;
 
     public GenerationService(Instance<ImageProvider> providers, GenerationConfig config, ServiceConfig service,
-            ImageRepository repository, ImageService images, ImageIntake intake, SafeUrlFetcher fetcher) {
+            ImageRepository repository, ImageService images, ImageIntake intake, SafeUrlFetcher fetcher,
+            RateLimiter providerCeiling) {
         providers.forEach(p -> this.providers.put(p.name(), p));
         this.config = config;
         this.service = service;
@@ -53,6 +56,7 @@ public class GenerationService {
         this.images = images;
         this.intake = intake;
         this.fetcher = fetcher;
+        this.providerCeiling = providerCeiling;
     }
 
     public Uni<GenerationResult> generate(GenerationRequest request) {
@@ -62,7 +66,9 @@ public class GenerationService {
                     v.personaId, v.personaTitle, v.prompt, v.sessionId, v.participantId, v.tableId, v.provider.name()),
                     Instant.now().getEpochSecond());
             String[] originalUrl = new String[1];
-            return Blocking.run(() -> repository.insertGenerating(pending))
+            // The provider budget of all clients (RATE_LIMIT_PROVIDER_CALLS) is taken before anything is stored, so a
+            // refusal (503 PROVIDER_BUSY) leaves no row and makes no call.
+            return providerCeiling.providerCall().chain(() -> Blocking.run(() -> repository.insertGenerating(pending))
                     .chain(() -> v.provider.generate(v.prompt, v.size, v.quality))
                     .onFailure(GenerationService::providerUnavailable).call(f -> Blocking.run(() -> repository.delete(pending.id())))
                     .onFailure(GenerationService::providerUnavailable).transform(f -> new ApiException(
@@ -77,7 +83,7 @@ public class GenerationService {
                     .call(f -> Blocking.run(() -> repository.markFailed(pending.id(), reason(f))))
                     .onFailure(f -> !(f instanceof ApiException a && a.code() == ErrorCode.PROVIDER_UNAVAILABLE))
                     .transform(f -> failed(pending.id(), f))
-                    .map(stored -> result(stored, originalUrl[0], v));
+                    .map(stored -> result(stored, originalUrl[0], v)));
         });
     }
 

@@ -8,6 +8,8 @@ import io.zinteract.images.docs.ImageUploadResponses;
 import io.zinteract.images.docs.OpenApiDefinitions;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
+import io.zinteract.images.ratelimit.Limit;
+import io.zinteract.images.ratelimit.RateLimiter;
 import io.zinteract.images.security.AdminOnly;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -47,9 +49,11 @@ public class ImageResource {
     private final ImageReadService reads;
     private final ImageResponses responses;
     private final VariantReads variants;
+    private final RateLimiter limiter;
 
     public ImageResource(ImageService images, ImageReadService reads, ImageResponses responses,
-            VariantReads variants) {
+            VariantReads variants, RateLimiter limiter) {
+        this.limiter = limiter;
         this.variants = variants;
         this.images = images;
         this.reads = reads;
@@ -186,7 +190,8 @@ public class ImageResource {
     }
 
     private Uni<Response> created(ImageUpload upload, UriInfo uri) {
-        return images.store(upload).map(stored -> {
+        return limiter.checkRequester(Limit.UPLOADS, "images", upload.sessionId(), upload.participantId())
+                .chain(() -> images.store(upload)).map(stored -> {
             URI location = responses.serviceUri(uri, stored.id());
             StoredImage body = stored.url() != null ? stored : stored.withUrl(location.toString());
             return Response.created(location).entity(body).header("X-Image-Storage", stored.storage().wire()).build();

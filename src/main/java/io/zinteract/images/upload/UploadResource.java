@@ -5,6 +5,8 @@ import io.zinteract.images.image.StoredImage;
 import io.smallrye.mutiny.Uni;
 import io.zinteract.images.docs.OpenApiDefinitions;
 import io.zinteract.images.error.Problem;
+import io.zinteract.images.ratelimit.Limit;
+import io.zinteract.images.ratelimit.RateLimiter;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -30,10 +32,12 @@ public class UploadResource {
 
     private final UploadService uploads;
     private final ImageResponses responses;
+    private final RateLimiter limiter;
 
-    public UploadResource(UploadService uploads, ImageResponses responses) {
+    public UploadResource(UploadService uploads, ImageResponses responses, RateLimiter limiter) {
         this.uploads = uploads;
         this.responses = responses;
+        this.limiter = limiter;
     }
 
     @POST
@@ -48,10 +52,12 @@ public class UploadResource {
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
     @APIResponse(responseCode = "413", ref = OpenApiDefinitions.TOO_LARGE)
     @APIResponse(responseCode = "415", ref = OpenApiDefinitions.NOT_AN_IMAGE)
+    @APIResponse(responseCode = "429", ref = OpenApiDefinitions.RATE_LIMITED)
     @APIResponse(responseCode = "503", description = "R2_STORAGE_DISABLED (ENABLE_R2_STORAGE=false), "
             + "STORAGE_NOT_CONFIGURED or DATABASE_UNAVAILABLE")
     public Uni<Response> create(UploadRequest request, UriInfo uri) {
-        return uploads.create(request).map(created -> {
+        return limiter.checkRequester(Limit.PRESIGN, "uploads", request == null ? null : request.sessionId(),
+                request == null ? null : request.participantId()).chain(() -> uploads.create(request)).map(created -> {
             PendingUpload u = created.upload();
             URI self = uploadUri(uri, u.id(), "");
             UploadTicket ticket = new UploadTicket(u.id(), u.imageId(), u.objectKey(), created.url().url().toString(),

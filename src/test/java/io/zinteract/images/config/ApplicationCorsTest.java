@@ -34,6 +34,7 @@ class ApplicationCorsTest {
                 .header("Access-Control-Allow-Origin", ORIGIN)
                 .header("Access-Control-Expose-Headers", containsString("X-Image-Storage"))
                 .header("Access-Control-Expose-Headers", containsString("Location"))
+                .header("Access-Control-Expose-Headers", containsString("RateLimit-Policy"))
                 .header("Access-Control-Allow-Credentials", not(equalTo("true")));
     }
 

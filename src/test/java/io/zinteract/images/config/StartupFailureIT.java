@@ -82,6 +82,8 @@ class StartupFailureIT {
                 "Invalid configuration: CORS_ORIGINS entries must be origins");
         refusedWithOneLine(start(List.of("ADMIN_API_KEY=short")),
                 "Invalid configuration: ADMIN_API_KEY must be at least 16 characters");
+        refusedWithOneLine(start(List.of("RATE_LIMIT_GENERATE=ten a minute")),
+                "Invalid configuration: RATE_LIMIT_GENERATE: 'ten a minute' is not <count>/<period>");
     }
 
     @Case

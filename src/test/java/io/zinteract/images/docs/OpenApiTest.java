@@ -129,6 +129,18 @@ class OpenApiTest {
     }
 
     @Test
+    void rateLimitedEndpointsDocumentTheir429() {
+        for (String[] limited : new String[][] { { "/api/images", "post" }, { "/api/generate-image", "post" },
+                { "/api/images/ingest", "post" }, { "/api/images/uploads", "post" }, { "/api/images/{id}", "delete" },
+                { "/api/admin/bucket/cors", "put" } }) {
+            assertProblem(operation(limited[0], limited[1]), "429", limited[1] + " " + limited[0]);
+        }
+        assertTrue(response(operation("/api/generate-image", "post"), "503").path("description").asText()
+                .contains("PROVIDER_BUSY"));
+        assertFalse(statuses(operation("/api/images/{id}", "get")).contains("429"), "reads are not limited");
+    }
+
+    @Test
     void theProblemSchemaNamesItsMembers() {
         JsonNode properties = doc.path("components").path("schemas").path("Problem").path("properties");
         Set<String> names = new TreeSet<>();

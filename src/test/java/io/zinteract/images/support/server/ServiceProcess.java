@@ -48,6 +48,8 @@ public final class ServiceProcess implements AutoCloseable {
                     || k.startsWith("QUARKUS_") || k.equals("ENABLE_R2_STORAGE") || k.equals("DATABASE_URL")
                     || k.equals("ADMIN_API_KEY") || k.equals("SQLITE_PATH"));
             builder.environment().put("SQLITE_PATH", dir.resolve(name + "-unused.db").toString());
+            // Tests send bursts from one address; the rate limit tests turn the limits on through env.
+            builder.environment().put("RATE_LIMIT_ENABLED", "false");
             builder.environment().putAll(env);
             builder.environment().put("PORT", Integer.toString(port));
             return new ServiceProcess(name, port, log, builder.start());
