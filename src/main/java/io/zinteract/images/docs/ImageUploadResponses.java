@@ -19,6 +19,8 @@ import java.lang.annotation.Target;
 @APIResponse(responseCode = "415", ref = OpenApiDefinitions.NOT_AN_IMAGE)
 @APIResponse(responseCode = "422", description = "IMAGE_TRUNCATED, IMAGE_DIMENSIONS_MISSING, IMAGE_TOO_MANY_PIXELS, "
         + "IMAGE_TRAILING_DATA or IMAGE_MALFORMED: the file's structure fails the checks for its format")
+@APIResponse(responseCode = "429", description = "QUOTA_EXCEEDED: the image would cross a cap of its session or "
+        + "persona (members quota, limit, used, resetsAt); nothing was stored")
 @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
 public @interface ImageUploadResponses {
 

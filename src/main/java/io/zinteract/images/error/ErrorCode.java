@@ -66,6 +66,7 @@ public enum ErrorCode {
     INGEST_TOO_MANY_REDIRECTS(400, "The URL redirects too often"),
     INGEST_TOO_LARGE(413, "The fetched content is larger than allowed"),
     INGEST_NOT_AN_IMAGE(415, "The fetched content is not an image of a supported format"),
+    QUOTA_EXCEEDED(429, "A quota of this session or persona is used up"),
     INTERNAL_ERROR(500, "Internal error"),
     IMAGE_DATA_CORRUPT(500, "The stored image data cannot be decoded"),
     INGEST_UPSTREAM_FAILED(502, "The URL's server answered with an error"),

@@ -12,6 +12,7 @@ import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.ingest.IngestRefusedException;
 import io.zinteract.images.ingest.SafeUrlFetcher;
+import io.zinteract.images.quota.QuotaService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -43,9 +44,12 @@ public class GenerationService {
     private final ImageService images;
     private final ImageIntake intake;
     private final SafeUrlFetcher fetcher;
+    private final QuotaService quota;
 
     public GenerationService(Instance<ImageProvider> providers, GenerationConfig config, ServiceConfig service,
-            ImageRepository repository, ImageService images, ImageIntake intake, SafeUrlFetcher fetcher) {
+            ImageRepository repository, ImageService images, ImageIntake intake, SafeUrlFetcher fetcher,
+            QuotaService quota) {
+        this.quota = quota;
         providers.forEach(p -> this.providers.put(p.name(), p));
         this.config = config;
         this.service = service;
@@ -62,7 +66,8 @@ public class GenerationService {
                     v.personaId, v.personaTitle, v.prompt, v.sessionId, v.participantId, v.tableId, v.provider.name()),
                     Instant.now().getEpochSecond());
             String[] originalUrl = new String[1];
-            return Blocking.run(() -> repository.insertGenerating(pending))
+            // The quotas decide before the provider is called; a refusal writes no row and calls nothing.
+            return Blocking.run(() -> quota.admitGeneration(pending))
                     .chain(() -> v.provider.generate(v.prompt, v.size, v.quality))
                     .onFailure(GenerationService::providerUnavailable).call(f -> Blocking.run(() -> repository.delete(pending.id())))
                     .onFailure(GenerationService::providerUnavailable).transform(f -> new ApiException(
@@ -73,9 +78,9 @@ public class GenerationService {
                                 : fetcher.fetch(image.url(), service.maxImageBytes()).map(f -> f.bytes());
                     })
                     .chain(bytes -> images.completeGenerating(pending, bytes))
-                    .onFailure(f -> !(f instanceof ApiException a && a.code() == ErrorCode.PROVIDER_UNAVAILABLE))
+                    .onFailure(GenerationService::recorded)
                     .call(f -> Blocking.run(() -> repository.markFailed(pending.id(), reason(f))))
-                    .onFailure(f -> !(f instanceof ApiException a && a.code() == ErrorCode.PROVIDER_UNAVAILABLE))
+                    .onFailure(GenerationService::recorded)
                     .transform(f -> failed(pending.id(), f))
                     .map(stored -> result(stored, originalUrl[0], v));
         });
@@ -84,6 +89,12 @@ public class GenerationService {
     private static boolean providerUnavailable(Throwable f) {
         return f instanceof ProviderException.Transient || f instanceof CircuitBreakerOpenException
                 || f instanceof TimeoutException;
+    }
+
+    /** Failures the row records as failed; an outage (row deleted) and a quota refusal (no row) pass as they are. */
+    private static boolean recorded(Throwable f) {
+        return !(f instanceof ApiException a
+                && (a.code() == ErrorCode.PROVIDER_UNAVAILABLE || a.code() == ErrorCode.QUOTA_EXCEEDED));
     }
 
     private static String reason(Throwable f) {

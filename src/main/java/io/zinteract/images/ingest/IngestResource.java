@@ -10,6 +10,8 @@ import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.docs.OpenApiDefinitions;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
+import io.zinteract.images.quota.QuotaEndpoint;
+import io.zinteract.images.quota.QuotaService;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -34,9 +36,11 @@ public class IngestResource {
     private final ImageIntake intake;
     private final ImageResponses responses;
     private final ServiceConfig config;
+    private final QuotaService quota;
 
     public IngestResource(SafeUrlFetcher fetcher, ImageService images, ImageIntake intake, ImageResponses responses,
-            ServiceConfig config) {
+            ServiceConfig config, QuotaService quota) {
+        this.quota = quota;
         this.intake = intake;
         this.fetcher = fetcher;
         this.images = images;
@@ -58,6 +62,8 @@ public class IngestResource {
             + "image API's own 400 codes; nothing was fetched or stored")
     @APIResponse(responseCode = "413", description = "INGEST_TOO_LARGE or PAYLOAD_TOO_LARGE")
     @APIResponse(responseCode = "415", description = "INGEST_NOT_AN_IMAGE")
+    @APIResponse(responseCode = "429", description = "QUOTA_EXCEEDED: a cap of the session or persona is full "
+            + "(checked before the fetch, and with the image's size before it is stored); nothing was fetched or stored")
     @APIResponse(responseCode = "502", description = "INGEST_UPSTREAM_FAILED: the URL's server answered with an error")
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     @APIResponse(responseCode = "504", description = "INGEST_TIMEOUT")
@@ -66,12 +72,14 @@ public class IngestResource {
             throw new ApiException(ErrorCode.MISSING_FIELD, "url is required");
         }
         // Fields are checked before anything is fetched, so a bad request costs no outbound call.
-        intake.validateFields(request.personaId(), request.personaTitle(), request.prompt(), request.sessionId(),
-                request.participantId(), request.tableId(), request.provider());
-        return fetcher.fetch(request.url(), config.maxImageBytes())
+        // A session or persona whose quota is already full costs no fetch either; the image's size decides below.
+        var f = intake.validateFields(request.personaId(), request.personaTitle(), request.prompt(),
+                request.sessionId(), request.participantId(), request.tableId(), request.provider());
+        return quota.precheckLater(f.sessionId(), f.personaId(), QuotaEndpoint.INGEST)
+                .chain(() -> fetcher.fetch(request.url(), config.maxImageBytes()))
                 .chain(fetched -> images.store(new ImageUpload(fetched.bytes(), null, fetched.type().mimeType(),
                         request.personaId(), request.personaTitle(), request.prompt(), request.sessionId(),
-                        request.participantId(), request.tableId(), request.provider())))
+                        request.participantId(), request.tableId(), request.provider()), QuotaEndpoint.INGEST))
                 .map(stored -> {
                     var location = responses.serviceUri(uri, stored.id());
                     StoredImage body = stored.url() != null ? stored : stored.withUrl(location.toString());

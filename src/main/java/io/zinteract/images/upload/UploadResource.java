@@ -48,6 +48,8 @@ public class UploadResource {
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
     @APIResponse(responseCode = "413", ref = OpenApiDefinitions.TOO_LARGE)
     @APIResponse(responseCode = "415", ref = OpenApiDefinitions.NOT_AN_IMAGE)
+    @APIResponse(responseCode = "429", description = "QUOTA_EXCEEDED: the declared size or one more image would cross a "
+            + "cap of the session or persona (members quota, limit, used, resetsAt); no upload was created")
     @APIResponse(responseCode = "503", description = "R2_STORAGE_DISABLED (ENABLE_R2_STORAGE=false), "
             + "STORAGE_NOT_CONFIGURED or DATABASE_UNAVAILABLE")
     public Uni<Response> create(UploadRequest request, UriInfo uri) {
@@ -94,6 +96,8 @@ public class UploadResource {
             + "PRESIGNED_UPLOAD_GRACE); the object is deleted")
     @APIResponse(responseCode = "422", description = "UPLOAD_SIZE_MISMATCH, UPLOAD_NOT_AN_IMAGE, UPLOAD_TYPE_MISMATCH, "
             + "UPLOAD_CHECKSUM_MISMATCH: the object was deleted and the upload closed; no row was written")
+    @APIResponse(responseCode = "429", description = "QUOTA_EXCEEDED: no room is left under a cap (lowered, or the "
+            + "upload's reservation expired, since it was created); the object was deleted and the upload closed")
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<Response> complete(@RestPath String uploadId, UriInfo uri) {
         return uploads.complete(uploadId).map(done -> {

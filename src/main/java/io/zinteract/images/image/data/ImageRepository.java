@@ -45,8 +45,13 @@ public class ImageRepository {
 
     /** Writes the row of an image about to be generated: who asked for what, no content yet. */
     public void insertGenerating(NewImageRow row) {
+        jdbc.withConnection(c -> insertGenerating(c, row));
+    }
+
+    /** The same insert on a connection the caller holds (the quota check shares its transaction). */
+    public static int insertGenerating(Connection c, NewImageRow row) throws SQLException {
         Owner o = row.owner();
-        jdbc.update("INSERT INTO images (id, session_id, participant_id, table_id, persona_id, persona_title, prompt, "
+        return Jdbc.update(c, "INSERT INTO images (id, session_id, participant_id, table_id, persona_id, persona_title, prompt, "
                 + "provider, status, migration_status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
                 + Status.GENERATING.sql() + ", " + MigrationStatus.PENDING.sql() + ", ?, ?)", row.id(), o.sessionId(),
                 o.participantId(), o.tableId(), o.personaId(), o.personaTitle(), o.prompt(), o.provider(),
