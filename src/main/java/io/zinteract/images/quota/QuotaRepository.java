@@ -66,20 +66,20 @@ class QuotaRepository {
     }
 
     Usage usage(Connection c, Scope scope, String key, String ownId, long now, long staleBefore) throws SQLException {
-        long[] rows = Jdbc.queryOne(c, "SELECT COUNT(*), COALESCE(SUM(size_bytes), 0), COALESCE(SUM(CASE WHEN "
-                + "size_bytes IS NULL THEN COALESCE(octet_length(image_data), 0) * 3 / 4 ELSE 0 END), 0), "
-                + "COALESCE(SUM(CASE WHEN size_bytes IS NULL AND octet_length(image_data) > 0 THEN 1 ELSE 0 END), 0) "
-                + "FROM images WHERE " + scope.column + " = ? AND " + COUNTED,
-                rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)}, key, staleBefore)
-                .orElseThrow();
-        // An image's reservation stops counting once its row counts; a generating row counts as an image but not yet
-        // its bytes, which its reservation holds while the generated image is stored.
-        long[] held = Jdbc.queryOne(c, "SELECT COALESCE(SUM(CASE WHEN i.id IS NULL THEN 1 ELSE 0 END), 0), "
-                + "COALESCE(SUM(CASE WHEN i.id IS NULL OR COALESCE(i.status, '') = 'generating' THEN r.bytes ELSE 0 END), 0) "
-                + "FROM quota_reservations r LEFT JOIN images i ON i.id = r.id WHERE r." + scope.column + " = ? "
-                + "AND r.expires_at > ? AND r.id <> ?",
-                rs -> new long[] {rs.getLong(1), rs.getLong(2)}, key, now, ownId).orElseThrow();
-        return new Usage(rows[0], rows[1], rows[2], rows[3], held[0], held[1]);
+        // One statement, so one snapshot: a row written and its reservation released between two statements would
+        // count in neither (PostgreSQL reads each statement of a READ COMMITTED transaction at its own start). An
+        // image's reservation stops counting once its row counts; a generating row counts as an image but not yet its
+        // bytes, which its reservation holds while the generated image is stored.
+        return Jdbc.queryOne(c, "SELECT s.n, s.known, s.bound, s.legacy, h.n, h.bytes FROM (SELECT COUNT(*) AS n, "
+                + "COALESCE(SUM(size_bytes), 0) AS known, COALESCE(SUM(CASE WHEN size_bytes IS NULL THEN "
+                + "COALESCE(octet_length(image_data), 0) * 3 / 4 ELSE 0 END), 0) AS bound, COALESCE(SUM(CASE WHEN "
+                + "size_bytes IS NULL AND octet_length(image_data) > 0 THEN 1 ELSE 0 END), 0) AS legacy FROM images "
+                + "WHERE " + scope.column + " = ? AND " + COUNTED + ") s, (SELECT COALESCE(SUM(CASE WHEN i.id IS NULL "
+                + "THEN 1 ELSE 0 END), 0) AS n, COALESCE(SUM(CASE WHEN i.id IS NULL OR COALESCE(i.status, '') = "
+                + "'generating' THEN r.bytes ELSE 0 END), 0) AS bytes FROM quota_reservations r LEFT JOIN images i ON "
+                + "i.id = r.id WHERE r." + scope.column + " = ? AND r.expires_at > ? AND r.id <> ?) h",
+                rs -> new Usage(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)),
+                key, staleBefore, key, now, ownId).orElseThrow();
     }
 
     /** The exact bytes of the legacy base64 rows {@link #usage} only bounded: read only when the bound is not enough. */
