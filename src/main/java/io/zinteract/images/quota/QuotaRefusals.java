@@ -2,6 +2,7 @@ package io.zinteract.images.quota;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
@@ -20,15 +21,21 @@ class QuotaRefusals {
     static final int LOGGED_HOLDERS = 10_000;
 
     private final MeterRegistry registry;
-    private final Map<String, Boolean> logged = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > LOGGED_HOLDERS;
-        }
-    };
+    private final Map<String, Boolean> logged;
 
+    @Inject
     QuotaRefusals(MeterRegistry registry) {
+        this(registry, LOGGED_HOLDERS);
+    }
+
+    QuotaRefusals(MeterRegistry registry, int bound) {
         this.registry = registry;
+        this.logged = new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > bound;
+            }
+        };
     }
 
     /** The refusal of {@code quota} for {@code key}, already counted and, the first time, logged. */
@@ -58,6 +65,13 @@ class QuotaRefusals {
         Long retryAfter = resetsAt == null ? null
                 : Math.max(1, resetsAt.getEpochSecond() - Instant.now().getEpochSecond());
         return new QuotaExceededException(detail, members, retryAfter);
+    }
+
+    /** How many holders are remembered as logged; for tests. */
+    int loggedHolders() {
+        synchronized (logged) {
+            return logged.size();
+        }
     }
 
     /** {@code key} passed {@code quota}: its next refusal is a new crossing, logged again. */
