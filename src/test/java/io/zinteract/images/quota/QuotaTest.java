@@ -10,6 +10,7 @@ import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.Db;
 import io.zinteract.images.support.profile.QuotaProfiles;
 import io.zinteract.images.support.server.ScriptedProviderServer;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -236,6 +238,36 @@ class QuotaTest {
                 "a refused generation is not counted either");
     }
 
+    /**
+     * Room is left, but less than the generated image: admitted, the provider called once, then the image refused
+     * before it is stored; its row is removed and its generation stays counted.
+     */
+    @Test
+    void aGeneratedImageLargerThanTheRoomLeftIsRefusedAndLeavesNoRow() {
+        ScriptedProviderServer.script("b64", 0, false);
+        String session = unique("s-genbytes");
+        String persona = unique("p-genbytes");
+        byte[] filler = null;
+        for (int width = 95; filler == null && width > 40; width--) {
+            byte[] candidate = io.zinteract.images.support.TestImages.png(width, width, width);
+            long room = QuotaProfiles.SESSION_BYTES - BIG.length - candidate.length;
+            if (room > 0 && room < ScriptedProviderServer.IMAGE.length) {
+                filler = candidate;
+            }
+        }
+        assertTrue(filler != null, "an image leaving less room than the generated one");
+        stored(BIG, persona, session);
+        stored(filler, persona, session);
+        String body = "{\"prompt\":\"a lighthouse\",\"personaId\":\"" + persona + "\",\"sessionId\":\"" + session + "\"}";
+        refusedUntilDeleted(given().contentType(ContentType.JSON).body(body).post("/api/generate-image"),
+                "session-bytes", QuotaProfiles.SESSION_BYTES, (long) BIG.length + filler.length);
+        assertEquals(1, ScriptedProviderServer.hits("/v1/images/generations"));
+        assertEquals(2, rows("session_id", session), "the generating row was removed");
+        assertEquals(2, objects(persona));
+        assertEquals(1, Db.count("SELECT used FROM quota_generations WHERE session_id = ?", session));
+        assertEquals(0, Db.count("SELECT COUNT(*) FROM quota_reservations WHERE session_id = ?", session));
+    }
+
     @Test
     void ingestOfAFullSessionFetchesNothing() {
         ScriptedProviderServer.script("b64", 0, false);
@@ -299,6 +331,48 @@ class QuotaTest {
         assertEquals(3, objects(persona));
         assertEquals(0, Db.count("SELECT COUNT(*) FROM quota_reservations WHERE session_id = ?", session),
                 "every reservation was released");
+    }
+
+    @Inject
+    QuotaService quota;
+
+    /**
+     * Sixteen reservations released at one instant (a barrier, not HTTP, so they truly overlap) for a persona with room
+     * for three: exactly three are granted. Without the serialization (advisory locks on PostgreSQL) they all see room.
+     */
+    @Test
+    void reservationsRacingForTheLastRoomGrantExactlyTheRoom() throws Exception {
+        String persona = unique("p-barrier");
+        int k = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(k);
+        CyclicBarrier barrier = new CyclicBarrier(k);
+        List<Future<Boolean>> answers = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        try {
+            for (int i = 0; i < k; i++) {
+                String id = UUID.randomUUID().toString();
+                ids.add(id);
+                answers.add(pool.submit(() -> {
+                    barrier.await();
+                    try {
+                        return quota.reserve(QuotaService.Claim.held(id, null, persona, BIG.length, true),
+                                QuotaEndpoint.UPLOAD).held();
+                    } catch (QuotaExceededException refused) {
+                        return false;
+                    }
+                }));
+            }
+            int granted = 0;
+            for (Future<Boolean> answer : answers) {
+                granted += answer.get() ? 1 : 0;
+            }
+            assertEquals(3, granted);
+            assertEquals(3, Db.count("SELECT COUNT(*) FROM quota_reservations WHERE persona_id = ?", persona));
+        } finally {
+            pool.shutdownNow();
+            ids.forEach(quota::release);
+        }
+        assertEquals(0, Db.count("SELECT COUNT(*) FROM quota_reservations WHERE persona_id = ?", persona));
     }
 
     static int put(JsonPath ticket, byte[] bytes) throws Exception {
