@@ -97,7 +97,7 @@ public class ImageService {
      * or when the store failed.
      */
     public Uni<StoredImage> store(ImageUpload upload, QuotaEndpoint endpoint) {
-        return Blocking.call(() -> reserve(intake.prepare(upload), true, endpoint))
+        return Blocking.call(() -> reserve(intake.prepare(upload), endpoint))
                 .chain(r -> (r.prepared().file() != null ? persistLarge(r.prepared()) : persist(r.prepared(), false))
                         .onTermination().call(() -> quota.releaseLater(r.reservation())));
     }
@@ -110,7 +110,7 @@ public class ImageService {
     public Uni<StoredImage> completeGenerating(NewImageRow pending, byte[] bytes) {
         return Blocking.call(() -> {
             try {
-                return reserve(intake.generated(pending, bytes), false, QuotaEndpoint.GENERATE);
+                return reserve(intake.generated(pending, bytes), QuotaEndpoint.GENERATE);
             } catch (QuotaExceededException refused) {
                 repository.delete(pending.id());
                 throw refused;
@@ -118,10 +118,10 @@ public class ImageService {
         }).chain(r -> persist(r.prepared(), true).onTermination().call(() -> quota.releaseLater(r.reservation())));
     }
 
-    private Reserved reserve(ImageIntake.Prepared p, boolean newRow, QuotaEndpoint endpoint) {
+    private Reserved reserve(ImageIntake.Prepared p, QuotaEndpoint endpoint) {
         NewImageRow b = p.base();
         return new Reserved(p, quota.reserve(QuotaService.Claim.held(b.id(), b.owner().sessionId(), b.personaId(),
-                b.sizeBytes(), newRow), endpoint));
+                b.sizeBytes()), endpoint));
     }
 
     private record Reserved(ImageIntake.Prepared prepared, QuotaService.Reservation reservation) {

@@ -55,7 +55,7 @@ class QuotaRepository {
     /**
      * What a session or persona holds: images and the bytes of rows that know their size, the upper bound of legacy
      * base64 rows' bytes (3/4 of their characters) with how many there are, and the reservations of images without a
-     * row yet. {@code ownId}'s reservation is left out: it is the one being decided.
+     * row yet. Image {@code ownId} is left out, its row and its reservation: it is the one being decided.
      */
     record Usage(long images, long knownBytes, long legacyBound, long legacyRows, long reservedImages,
             long reservedBytes) {
@@ -74,12 +74,12 @@ class QuotaRepository {
                 + "COALESCE(SUM(size_bytes), 0) AS known, COALESCE(SUM(CASE WHEN size_bytes IS NULL THEN "
                 + "COALESCE(octet_length(image_data), 0) * 3 / 4 ELSE 0 END), 0) AS bound, COALESCE(SUM(CASE WHEN "
                 + "size_bytes IS NULL AND octet_length(image_data) > 0 THEN 1 ELSE 0 END), 0) AS legacy FROM images "
-                + "WHERE " + scope.column + " = ? AND " + COUNTED + ") s, (SELECT COALESCE(SUM(CASE WHEN i.id IS NULL "
+                + "WHERE " + scope.column + " = ? AND id <> ? AND " + COUNTED + ") s, (SELECT COALESCE(SUM(CASE WHEN i.id IS NULL "
                 + "THEN 1 ELSE 0 END), 0) AS n, COALESCE(SUM(CASE WHEN i.id IS NULL OR COALESCE(i.status, '') = "
                 + "'generating' THEN r.bytes ELSE 0 END), 0) AS bytes FROM quota_reservations r LEFT JOIN images i ON "
                 + "i.id = r.id WHERE r." + scope.column + " = ? AND r.expires_at > ? AND r.id <> ?) h",
                 rs -> new Usage(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)),
-                key, staleBefore, key, now, ownId).orElseThrow();
+                key, ownId, staleBefore, key, now, ownId).orElseThrow();
     }
 
     /** The exact bytes of the legacy base64 rows {@link #usage} only bounded: read only when the bound is not enough. */
@@ -92,8 +92,8 @@ class QuotaRepository {
 
     /**
      * Serializes quota decisions on these keys across replicas until the transaction ends. PostgreSQL: transaction
-     * advisory locks, taken in one order so two decisions never wait for each other. SQLite: its first write takes the
-     * database's one write lock, which {@link #purgeExpired} does before anything is read.
+     * advisory locks, taken in one order so two decisions never wait for each other. SQLite: the transaction's first
+     * write takes the database's one write lock, so the caller writes before it reads.
      */
     void lock(Connection c, List<String> keys) throws SQLException {
         if (!jdbc.postgresql()) {

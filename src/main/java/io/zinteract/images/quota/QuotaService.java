@@ -40,7 +40,10 @@ public class QuotaService {
     private final QuotaConfig config;
     private final QuotaRepository repository;
     private final QuotaRefusals refusals;
-    private volatile long purgedDay = -1;
+    /** Expired reservations and past days' counters are deleted at most once a minute per replica. */
+    static final long PURGE_INTERVAL_SECONDS = 60;
+
+    private volatile long purgedAt;
 
     public QuotaService(QuotaConfig config, QuotaRepository repository, QuotaRefusals refusals) {
         this.config = config;
@@ -49,14 +52,14 @@ public class QuotaService {
     }
 
     /**
-     * An image about to be stored: {@code id} is its row's, {@code bytes} its size; {@code newRow} is false for a
-     * generation, whose row already counts as an image. The reservation lasts until {@code expiresAt} (Unix s).
+     * An image about to be stored: {@code id} is its row's (a generation's row may exist already: it is counted as
+     * this claim, not twice), {@code bytes} its size. The reservation lasts until {@code expiresAt} (Unix s).
      */
-    public record Claim(String id, String sessionId, String personaId, long bytes, boolean newRow, long expiresAt) {
+    public record Claim(String id, String sessionId, String personaId, long bytes, long expiresAt) {
 
         /** A claim held for {@link #HOLD} from now. */
-        public static Claim held(String id, String sessionId, String personaId, long bytes, boolean newRow) {
-            return new Claim(id, sessionId, personaId, bytes, newRow, now() + HOLD.toSeconds());
+        public static Claim held(String id, String sessionId, String personaId, long bytes) {
+            return new Claim(id, sessionId, personaId, bytes, now() + HOLD.toSeconds());
         }
     }
 
@@ -77,6 +80,7 @@ public class QuotaService {
         long now = now();
         repository.inTransaction(c -> {
             begin(c, claim.sessionId(), claim.personaId(), now);
+            // Written before anything is read: on SQLite this first write takes the database's write lock.
             repository.hold(c, claim.id(), claim.sessionId(), claim.personaId(), claim.bytes(), claim.expiresAt());
             check(c, claim, claim.bytes(), endpoint, now);
             return null;
@@ -98,7 +102,7 @@ public class QuotaService {
         }
         long now = now();
         repository.inTransaction(c -> {
-            check(c, new Claim("", sessionId, personaId, 1, true, now), 1, endpoint, now);
+            check(c, new Claim("", sessionId, personaId, 1, now), 1, endpoint, now);
             return null;
         });
     }
@@ -125,14 +129,12 @@ public class QuotaService {
         long day = Math.floorDiv(now, DAY_SECONDS);
         repository.inTransaction(c -> {
             begin(c, session, pending.personaId(), now);
+            // The row first (on SQLite the write that takes the lock); a refusal rolls it back.
+            ImageRepository.insertGenerating(c, pending);
             if (imageCaps(session)) {
-                check(c, new Claim(pending.id(), session, pending.personaId(), 0, true, now), 1, QuotaEndpoint.GENERATE, now);
+                check(c, new Claim(pending.id(), session, pending.personaId(), 0, now), 1, QuotaEndpoint.GENERATE, now);
             }
             if (daily) {
-                if (purgedDay != day) {
-                    repository.purgeDaysBefore(c, day);
-                    purgedDay = day;
-                }
                 long cap = config.sessionGenerationsPerDay();
                 if (!repository.takeGeneration(c, session, day, cap)) {
                     throw refusals.refuse(Quota.SESSION_GENERATIONS, session, cap, repository.generations(c, session, day),
@@ -140,7 +142,7 @@ public class QuotaService {
                 }
                 refusals.passed(Quota.SESSION_GENERATIONS, session);
             }
-            return ImageRepository.insertGenerating(c, pending);
+            return null;
         });
     }
 
@@ -165,7 +167,10 @@ public class QuotaService {
         return any ? Blocking.run(() -> release(id)) : Uni.createFrom().voidItem();
     }
 
-    /** Serializes decisions on this session and persona; on SQLite the purge is the write that takes the lock. */
+    /**
+     * Serializes decisions on this session and persona (on PostgreSQL; on SQLite the caller's first write does), and
+     * now and then deletes what decides nothing any more.
+     */
     private void begin(Connection c, String sessionId, String personaId, long now) throws SQLException {
         List<String> keys = new ArrayList<>();
         keys.add("persona\0" + personaId);
@@ -173,21 +178,24 @@ public class QuotaService {
             keys.add("session\0" + sessionId);
         }
         repository.lock(c, keys);
-        repository.purgeExpired(c, now);
+        if (now - purgedAt >= PURGE_INTERVAL_SECONDS) {
+            purgedAt = now;
+            repository.purgeExpired(c, now);
+            repository.purgeDaysBefore(c, Math.floorDiv(now, DAY_SECONDS));
+        }
     }
 
-    /** Throws the refusal of the first cap {@code claim} would cross with {@code bytes} more. */
+    /** Throws the refusal of the first cap that {@code claim}, one more image of {@code bytes}, would cross. */
     private void check(Connection c, Claim claim, long bytes, QuotaEndpoint endpoint, long now) throws SQLException {
-        long images = claim.newRow() ? 1 : 0;
         if (claim.sessionId() != null) {
-            checkScope(c, Scope.SESSION, claim.sessionId(), claim.id(), images, bytes, config.sessionImages(),
+            checkScope(c, Scope.SESSION, claim.sessionId(), claim.id(), bytes, config.sessionImages(),
                     config.sessionBytes(), endpoint, now);
         }
-        checkScope(c, Scope.PERSONA, claim.personaId(), claim.id(), images, bytes, config.personaImages(),
+        checkScope(c, Scope.PERSONA, claim.personaId(), claim.id(), bytes, config.personaImages(),
                 config.personaBytes(), endpoint, now);
     }
 
-    private void checkScope(Connection c, Scope scope, String key, String ownId, long images, long bytes, long imageCap,
+    private void checkScope(Connection c, Scope scope, String key, String ownId, long bytes, long imageCap,
             long byteCap, QuotaEndpoint endpoint, long now) throws SQLException {
         if (imageCap <= 0 && byteCap <= 0) {
             return;
@@ -196,7 +204,7 @@ public class QuotaService {
         Quota byteQuota = scope == Scope.SESSION ? Quota.SESSION_BYTES : Quota.PERSONA_BYTES;
         long staleBefore = now - HOLD.toSeconds();
         Usage usage = repository.usage(c, scope, key, ownId, now, staleBefore);
-        if (imageCap > 0 && usage.imageCount() + images > imageCap) {
+        if (imageCap > 0 && usage.imageCount() + 1 > imageCap) {
             throw refusals.refuse(imageQuota, key, imageCap, usage.imageCount(), null, endpoint);
         }
         if (byteCap > 0) {

@@ -100,7 +100,7 @@ public class UploadService {
                     f.participantId(), f.tableId(), f.provider(), d.type().mimeType(), d.size(), d.md5(),
                     Status.PENDING, null, now, url.expiresAt().getEpochSecond(), now);
             long completable = stored.expiresAt() + config.completeGrace().toSeconds() + CLAIM_LEASE.toSeconds();
-            boolean held = quota.reserve(new QuotaService.Claim(imageId, f.sessionId(), f.personaId(), d.size(), true,
+            boolean held = quota.reserve(new QuotaService.Claim(imageId, f.sessionId(), f.personaId(), d.size(),
                     completable), QuotaEndpoint.PRESIGNED_CREATE).held();
             try {
                 uploads.insert(stored);
@@ -153,8 +153,8 @@ public class UploadService {
      * nothing is stored and no object waits for a room that may never come (request a new upload after deleting images).
      */
     private void confirmQuota(PendingUpload upload, Verified verified) {
-        quota.reserve(QuotaService.Claim.held(upload.imageId(), upload.sessionId(), upload.personaId(), verified.size(),
-                true), QuotaEndpoint.PRESIGNED_COMPLETE);
+        quota.reserve(QuotaService.Claim.held(upload.imageId(), upload.sessionId(), upload.personaId(), verified.size()),
+                QuotaEndpoint.PRESIGNED_COMPLETE);
     }
 
     private record Taken(PendingUpload upload, Completion done) {

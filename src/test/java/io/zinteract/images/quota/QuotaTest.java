@@ -355,7 +355,7 @@ class QuotaTest {
                 answers.add(pool.submit(() -> {
                     barrier.await();
                     try {
-                        return quota.reserve(QuotaService.Claim.held(id, null, persona, BIG.length, true),
+                        return quota.reserve(QuotaService.Claim.held(id, null, persona, BIG.length),
                                 QuotaEndpoint.UPLOAD).held();
                     } catch (QuotaExceededException refused) {
                         return false;
