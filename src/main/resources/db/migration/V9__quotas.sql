@@ -1,5 +1,6 @@
 -- Quotas (README, "Quotas"). What is stored counts where it is: the images table. These two tables hold only what
--- the images table cannot say yet. Portable SQL (TEXT, BIGINT, INTEGER), as in V3.
+-- the images table cannot say yet. Portable SQL (TEXT, BIGINT, INTEGER), as in V3. The counts of images by session and
+-- by persona use the indexes V2 made, idx_images_session_created and idx_images_persona_created (their first column).
 
 -- Room held for an image between the quota check and its row: a direct upload while its object is written, a presigned
 -- upload from its creation to its completion, a generated image while it is stored. id is the image's id; once a row

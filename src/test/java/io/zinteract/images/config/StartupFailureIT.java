@@ -82,6 +82,8 @@ class StartupFailureIT {
                 "Invalid configuration: CORS_ORIGINS entries must be origins");
         refusedWithOneLine(start(List.of("ADMIN_API_KEY=short")),
                 "Invalid configuration: ADMIN_API_KEY must be at least 16 characters");
+        refusedWithOneLine(start(List.of("QUOTA_SESSION_GENERATIONS_PER_DAY=-1")),
+                "Invalid configuration: QUOTA_SESSION_GENERATIONS_PER_DAY is -1; a quota is 0 (off) or a positive number");
     }
 
     @Case
