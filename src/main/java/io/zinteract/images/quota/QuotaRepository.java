@@ -72,7 +72,7 @@ class QuotaRepository {
         // bytes, which its reservation holds while the generated image is stored.
         return Jdbc.queryOne(c, "SELECT s.n, s.known, s.bound, s.legacy, h.n, h.bytes FROM (SELECT COUNT(*) AS n, "
                 + "COALESCE(SUM(size_bytes), 0) AS known, COALESCE(SUM(CASE WHEN size_bytes IS NULL THEN "
-                + "COALESCE(octet_length(image_data), 0) * 3 / 4 ELSE 0 END), 0) AS bound, COALESCE(SUM(CASE WHEN "
+                + "CAST(COALESCE(octet_length(image_data), 0) AS BIGINT) * 3 / 4 ELSE 0 END), 0) AS bound, COALESCE(SUM(CASE WHEN "
                 + "size_bytes IS NULL AND octet_length(image_data) > 0 THEN 1 ELSE 0 END), 0) AS legacy FROM images "
                 + "WHERE " + scope.column + " = ? AND id <> ? AND " + COUNTED + ") s, (SELECT COALESCE(SUM(CASE WHEN i.id IS NULL "
                 + "THEN 1 ELSE 0 END), 0) AS n, COALESCE(SUM(CASE WHEN i.id IS NULL OR COALESCE(i.status, '') = "

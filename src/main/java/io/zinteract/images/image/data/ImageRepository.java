@@ -43,12 +43,10 @@ public class ImageRepository {
                 row.createdAt(), row.contentType(), row.sizeBytes(), row.sha256(), p.storageClass());
     }
 
-    /** Writes the row of an image about to be generated: who asked for what, no content yet. */
-    public void insertGenerating(NewImageRow row) {
-        jdbc.withConnection(c -> insertGenerating(c, row));
-    }
-
-    /** The same insert on a connection the caller holds (the quota check shares its transaction). */
+    /**
+     * Writes the row of an image about to be generated: who asked for what, no content yet. On a connection the caller
+     * holds: the quota decision shares its transaction.
+     */
     public static int insertGenerating(Connection c, NewImageRow row) throws SQLException {
         Owner o = row.owner();
         return Jdbc.update(c, "INSERT INTO images (id, session_id, participant_id, table_id, persona_id, persona_title, prompt, "
