@@ -66,7 +66,11 @@ import jakarta.ws.rs.core.Application;
                         @APIResponse(name = OpenApiDefinitions.RATE_LIMITED, responseCode = "429",
                                 description = "RATE_LIMITED: this client (address, session or participant) is over "
                                         + "a RATE_LIMIT_* limit (members limit, scope, retryAfterSeconds); nothing was "
-                                        + "stored, called or fetched. With Retry-After, RateLimit and RateLimit-Policy",
+                                        + "stored, called or fetched. With Retry-After, RateLimit and RateLimit-Policy. "
+                                        + "Where quotas apply (uploads, ingest, generation, presigned uploads) also "
+                                        + "QUOTA_EXCEEDED: the image would cross a QUOTA_* cap of its session or "
+                                        + "persona (members quota, limit, used, resetsAt; Retry-After for the daily "
+                                        + "cap); nothing was stored",
                                 content = @Content(mediaType = Problem.MEDIA_TYPE,
                                         schema = @Schema(implementation = Problem.class))),
                         @APIResponse(name = OpenApiDefinitions.UNAVAILABLE, responseCode = "503",

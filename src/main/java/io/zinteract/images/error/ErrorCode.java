@@ -68,6 +68,7 @@ public enum ErrorCode {
     INGEST_NOT_AN_IMAGE(415, "The fetched content is not an image of a supported format"),
     RATE_LIMITED(429, "Too many requests from this client; retry after the time given"),
     PROVIDER_BUSY(503, "The service's image provider calls for all clients are spent for now; retry shortly"),
+    QUOTA_EXCEEDED(429, "A quota of this session or persona is used up"),
     INTERNAL_ERROR(500, "Internal error"),
     IMAGE_DATA_CORRUPT(500, "The stored image data cannot be decoded"),
     INGEST_UPSTREAM_FAILED(502, "The URL's server answered with an error"),

@@ -13,6 +13,7 @@ import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.ingest.IngestRefusedException;
 import io.zinteract.images.ingest.SafeUrlFetcher;
 import io.zinteract.images.ratelimit.RateLimiter;
+import io.zinteract.images.quota.QuotaService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -45,10 +46,12 @@ public class GenerationService {
     private final ImageIntake intake;
     private final SafeUrlFetcher fetcher;
     private final RateLimiter providerCeiling;
+    private final QuotaService quota;
 
     public GenerationService(Instance<ImageProvider> providers, GenerationConfig config, ServiceConfig service,
             ImageRepository repository, ImageService images, ImageIntake intake, SafeUrlFetcher fetcher,
-            RateLimiter providerCeiling) {
+            RateLimiter providerCeiling, QuotaService quota) {
+        this.quota = quota;
         providers.forEach(p -> this.providers.put(p.name(), p));
         this.config = config;
         this.service = service;
@@ -66,9 +69,10 @@ public class GenerationService {
                     v.personaId, v.personaTitle, v.prompt, v.sessionId, v.participantId, v.tableId, v.provider.name()),
                     Instant.now().getEpochSecond());
             String[] originalUrl = new String[1];
-            // The provider budget of all clients (RATE_LIMIT_PROVIDER_CALLS) is taken before anything is stored, so a
-            // refusal (503 PROVIDER_BUSY) leaves no row and makes no call.
-            return providerCeiling.providerCall().chain(() -> Blocking.run(() -> repository.insertGenerating(pending))
+            // The provider budget of all clients (RATE_LIMIT_PROVIDER_CALLS) is taken first, then the quotas decide and
+            // write the generating row: either refusal (503 PROVIDER_BUSY, 429 QUOTA_EXCEEDED) leaves no row and makes
+            // no call. A quota refusal after the ceiling leaves one token of the ceiling unused, never a call too many.
+            return providerCeiling.providerCall().chain(() -> Blocking.run(() -> quota.admitGeneration(pending))
                     .chain(() -> v.provider.generate(v.prompt, v.size, v.quality))
                     .onFailure(GenerationService::providerUnavailable).call(f -> Blocking.run(() -> repository.delete(pending.id())))
                     .onFailure(GenerationService::providerUnavailable).transform(f -> new ApiException(
@@ -79,9 +83,9 @@ public class GenerationService {
                                 : fetcher.fetch(image.url(), service.maxImageBytes()).map(f -> f.bytes());
                     })
                     .chain(bytes -> images.completeGenerating(pending, bytes))
-                    .onFailure(f -> !(f instanceof ApiException a && a.code() == ErrorCode.PROVIDER_UNAVAILABLE))
+                    .onFailure(GenerationService::recorded)
                     .call(f -> Blocking.run(() -> repository.markFailed(pending.id(), reason(f))))
-                    .onFailure(f -> !(f instanceof ApiException a && a.code() == ErrorCode.PROVIDER_UNAVAILABLE))
+                    .onFailure(GenerationService::recorded)
                     .transform(f -> failed(pending.id(), f))
                     .map(stored -> result(stored, originalUrl[0], v)));
         });
@@ -90,6 +94,12 @@ public class GenerationService {
     private static boolean providerUnavailable(Throwable f) {
         return f instanceof ProviderException.Transient || f instanceof CircuitBreakerOpenException
                 || f instanceof TimeoutException;
+    }
+
+    /** Failures the row records as failed; an outage (row deleted) and a quota refusal (no row) pass as they are. */
+    private static boolean recorded(Throwable f) {
+        return !(f instanceof ApiException a
+                && (a.code() == ErrorCode.PROVIDER_UNAVAILABLE || a.code() == ErrorCode.QUOTA_EXCEEDED));
     }
 
     private static String reason(Throwable f) {

@@ -13,6 +13,9 @@ import io.zinteract.images.config.ServiceConfig;
 import io.zinteract.images.db.Blocking;
 import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
+import io.zinteract.images.quota.QuotaEndpoint;
+import io.zinteract.images.quota.QuotaExceededException;
+import io.zinteract.images.quota.QuotaService;
 import io.zinteract.images.storage.multipart.MultipartUploader;
 import io.zinteract.images.storage.NewObjects;
 import io.zinteract.images.storage.ObjectKeyConflictException;
@@ -61,11 +64,13 @@ public class ImageService {
     private final MemoryBudget budget;
     private final ImageIntake intake;
     private final VariantService variants;
+    private final QuotaService quota;
 
     public ImageService(ImageRepository repository, ImageRowCache rows, R2Storage storage, R2Urls urls,
             ObjectKeys keys, ServiceConfig config, MeterRegistry registry, MultipartUploader uploader,
             StorageClassPolicy classes, NewObjects newObjects, MemoryBudget budget, ImageIntake intake,
-            VariantService variants) {
+            VariantService variants, QuotaService quota) {
+        this.quota = quota;
         this.rows = rows;
         this.intake = intake;
         this.variants = variants;
@@ -81,18 +86,45 @@ public class ImageService {
         this.classes = classes;
     }
 
-    /** Validates, stores the bytes in R2 or the database by the flag, and writes the row. */
+    /** A direct upload ({@code POST /api/images}): see {@link #store(ImageUpload, QuotaEndpoint)}. */
     public Uni<StoredImage> store(ImageUpload upload) {
-        return Blocking.call(() -> intake.prepare(upload))
-                .chain(prepared -> prepared.file() != null ? persistLarge(prepared) : persist(prepared, false));
+        return store(upload, QuotaEndpoint.UPLOAD);
+    }
+
+    /**
+     * Validates, reserves room under the quotas (once the size is known, before anything is written), stores the
+     * bytes in R2 or the database by the flag, and writes the row. The reservation goes once the row counts instead,
+     * or when the store failed.
+     */
+    public Uni<StoredImage> store(ImageUpload upload, QuotaEndpoint endpoint) {
+        return Blocking.call(() -> reserve(intake.prepare(upload), endpoint))
+                .chain(r -> (r.prepared().file() != null ? persistLarge(r.prepared()) : persist(r.prepared(), false))
+                        .onTermination().call(() -> quota.releaseLater(r.reservation())));
     }
 
     /**
      * Stores the bytes for a row that already exists in status {@code generating} (written before the provider was
-     * called) and completes it; the row's other fields stay as they are.
+     * called) and completes it; the row's other fields stay as they are. Its bytes must fit the quotas: a refusal
+     * deletes the row (the generation was counted, nothing is stored).
      */
     public Uni<StoredImage> completeGenerating(NewImageRow pending, byte[] bytes) {
-        return Blocking.call(() -> intake.generated(pending, bytes)).chain(prepared -> persist(prepared, true));
+        return Blocking.call(() -> {
+            try {
+                return reserve(intake.generated(pending, bytes), QuotaEndpoint.GENERATE);
+            } catch (QuotaExceededException refused) {
+                repository.delete(pending.id());
+                throw refused;
+            }
+        }).chain(r -> persist(r.prepared(), true).onTermination().call(() -> quota.releaseLater(r.reservation())));
+    }
+
+    private Reserved reserve(ImageIntake.Prepared p, QuotaEndpoint endpoint) {
+        NewImageRow b = p.base();
+        return new Reserved(p, quota.reserve(QuotaService.Claim.held(b.id(), b.owner().sessionId(), b.personaId(),
+                b.sizeBytes()), endpoint));
+    }
+
+    private record Reserved(ImageIntake.Prepared prepared, QuotaService.Reservation reservation) {
     }
 
     private Uni<StoredImage> persist(ImageIntake.Prepared prepared, boolean rowExists) {

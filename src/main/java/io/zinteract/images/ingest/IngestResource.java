@@ -12,6 +12,8 @@ import io.zinteract.images.error.ApiException;
 import io.zinteract.images.error.ErrorCode;
 import io.zinteract.images.ratelimit.Limit;
 import io.zinteract.images.ratelimit.RateLimiter;
+import io.zinteract.images.quota.QuotaEndpoint;
+import io.zinteract.images.quota.QuotaService;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -37,10 +39,12 @@ public class IngestResource {
     private final ImageResponses responses;
     private final ServiceConfig config;
     private final RateLimiter limiter;
+    private final QuotaService quota;
 
     public IngestResource(SafeUrlFetcher fetcher, ImageService images, ImageIntake intake, ImageResponses responses,
-            ServiceConfig config, RateLimiter limiter) {
+            ServiceConfig config, RateLimiter limiter, QuotaService quota) {
         this.limiter = limiter;
+        this.quota = quota;
         this.intake = intake;
         this.fetcher = fetcher;
         this.images = images;
@@ -71,13 +75,16 @@ public class IngestResource {
             throw new ApiException(ErrorCode.MISSING_FIELD, "url is required");
         }
         // Fields are checked before anything is fetched, so a bad request costs no outbound call.
-        intake.validateFields(request.personaId(), request.personaTitle(), request.prompt(), request.sessionId(),
-                request.participantId(), request.tableId(), request.provider());
+        // A session or persona over its rate or whose quota is already full costs no fetch either; the image's size
+        // decides below.
+        var f = intake.validateFields(request.personaId(), request.personaTitle(), request.prompt(),
+                request.sessionId(), request.participantId(), request.tableId(), request.provider());
         return limiter.checkRequester(Limit.INGEST, "ingest", request.sessionId(), request.participantId())
+                .chain(() -> quota.precheckLater(f.sessionId(), f.personaId(), QuotaEndpoint.INGEST))
                 .chain(() -> fetcher.fetch(request.url(), config.maxImageBytes()))
                 .chain(fetched -> images.store(new ImageUpload(fetched.bytes(), null, fetched.type().mimeType(),
                         request.personaId(), request.personaTitle(), request.prompt(), request.sessionId(),
-                        request.participantId(), request.tableId(), request.provider())))
+                        request.participantId(), request.tableId(), request.provider()), QuotaEndpoint.INGEST))
                 .map(stored -> {
                     var location = responses.serviceUri(uri, stored.id());
                     StoredImage body = stored.url() != null ? stored : stored.withUrl(location.toString());

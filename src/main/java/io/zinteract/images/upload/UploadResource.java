@@ -100,6 +100,8 @@ public class UploadResource {
             + "PRESIGNED_UPLOAD_GRACE); the object is deleted")
     @APIResponse(responseCode = "422", description = "UPLOAD_SIZE_MISMATCH, UPLOAD_NOT_AN_IMAGE, UPLOAD_TYPE_MISMATCH, "
             + "UPLOAD_CHECKSUM_MISMATCH: the object was deleted and the upload closed; no row was written")
+    @APIResponse(responseCode = "429", description = "QUOTA_EXCEEDED: no room is left under a cap (lowered, or the "
+            + "upload's reservation expired, since it was created); the object was deleted and the upload closed")
     @APIResponse(responseCode = "503", ref = OpenApiDefinitions.UNAVAILABLE)
     public Uni<Response> complete(@RestPath String uploadId, UriInfo uri) {
         return uploads.complete(uploadId).map(done -> {

@@ -14,6 +14,9 @@ import io.zinteract.images.image.intake.ImageType;
 import io.zinteract.images.image.data.NewImageRow;
 import io.zinteract.images.image.data.StorageKind;
 import io.zinteract.images.image.StoredImage;
+import io.zinteract.images.quota.QuotaEndpoint;
+import io.zinteract.images.quota.QuotaExceededException;
+import io.zinteract.images.quota.QuotaService;
 import io.zinteract.images.storage.NewObjects;
 import io.zinteract.images.storage.ObjectKeyConflictException;
 import io.zinteract.images.storage.ObjectKeys;
@@ -58,10 +61,13 @@ public class UploadService {
     private final UploadConfig config;
     private final MeterRegistry registry;
     private final NewObjects newObjects;
+    private final QuotaService quota;
 
     public UploadService(PendingUploadRepository uploads, ImageRepository images, ImageRowCache rows,
             UploadChecks checks, UploadVerifier verifier, R2Storage storage, R2Urls urls, ObjectKeys keys,
-            UploadConfig config, MeterRegistry registry, NewObjects newObjects, VariantService variants) {
+            UploadConfig config, MeterRegistry registry, NewObjects newObjects, VariantService variants,
+            QuotaService quota) {
+        this.quota = quota;
         this.rows = rows;
         this.variants = variants;
         this.newObjects = newObjects;
@@ -76,7 +82,10 @@ public class UploadService {
         this.registry = registry;
     }
 
-    /** A new upload and its URL; nothing is written to the bucket until the client PUTs. */
+    /**
+     * A new upload and its URL; nothing is written to the bucket until the client PUTs. Its declared size is reserved
+     * under the quotas from now until it can no longer be completed, so the room it was promised stays its own.
+     */
     public Uni<Created> create(UploadRequest request) {
         return Blocking.call(() -> {
             UploadChecks.Declared d = checks.check(request);
@@ -90,7 +99,17 @@ public class UploadService {
                     d.type().extension()), uploadKey, f.personaId(), f.personaTitle(), f.prompt(), f.sessionId(),
                     f.participantId(), f.tableId(), f.provider(), d.type().mimeType(), d.size(), d.md5(),
                     Status.PENDING, null, now, url.expiresAt().getEpochSecond(), now);
-            uploads.insert(stored);
+            long completable = stored.expiresAt() + config.completeGrace().toSeconds() + CLAIM_LEASE.toSeconds();
+            boolean held = quota.reserve(new QuotaService.Claim(imageId, f.sessionId(), f.personaId(), d.size(),
+                    completable), QuotaEndpoint.PRESIGNED_CREATE).held();
+            try {
+                uploads.insert(stored);
+            } catch (RuntimeException e) {
+                if (held) {
+                    quota.release(imageId);
+                }
+                throw e;
+            }
             registry.counter("uploads.presigned").increment();
             return new Created(stored, url);
         });
@@ -120,10 +139,22 @@ public class UploadService {
             if (now() > upload.expiresAt() + config.completeGrace().toSeconds()) {
                 return expire(upload);
             }
-            return verifier.verify(upload).chain(verified -> store(upload, verified))
+            return verifier.verify(upload).call(verified -> Blocking.run(() -> confirmQuota(upload, verified)))
+                    .chain(verified -> store(upload, verified))
                     .onFailure().recoverWithUni(failure -> settle(upload, failure)
                             .chain(chosen -> Uni.createFrom().<Completion>failure(chosen)));
         });
+    }
+
+    /**
+     * The verified image against the quotas once more, just before it is copied: its reservation from creation
+     * normally covers it, but a cap lowered meanwhile, or a reservation that expired, can leave no room. Then the
+     * completion is refused like a rejected object: the uploaded object is deleted and the upload closed, so that
+     * nothing is stored and no object waits for a room that may never come (request a new upload after deleting images).
+     */
+    private void confirmQuota(PendingUpload upload, Verified verified) {
+        quota.reserve(QuotaService.Claim.held(upload.imageId(), upload.sessionId(), upload.personaId(), verified.size()),
+                QuotaEndpoint.PRESIGNED_COMPLETE);
     }
 
     private record Taken(PendingUpload upload, Completion done) {
@@ -184,7 +215,7 @@ public class UploadService {
                     }
                     registry.counter("images.stored", "storage", StorageKind.R2.wire(), "fallback", "false").increment();
                     variants.schedule(row.id(), null);
-                    return deleteQuietly(upload.uploadKey());
+                    return quota.releaseLater(upload.imageId()).chain(() -> deleteQuietly(upload.uploadKey()));
                 })
                 .replaceWith(() -> new Completion(new StoredImage(row.id(), row.personaId(), row.contentType(),
                         row.sizeBytes(), row.sha256(), StorageKind.R2, row.r2Key(), row.imageUrl(), false), true));
@@ -196,11 +227,13 @@ public class UploadService {
      * failure to answer with.
      */
     private Uni<Throwable> settle(PendingUpload upload, Throwable failure) {
-        if (failure instanceof UploadRejected rejected) {
+        if (failure instanceof UploadRejected || failure instanceof QuotaExceededException) {
+            ApiException rejected = (ApiException) failure;
             registry.counter("uploads.rejected", "code", rejected.code().name()).increment();
             return storage.delete(upload.uploadKey())
                     .chain(() -> Blocking.call(() -> uploads.close(upload.id(), Status.REJECTED,
                             rejected.code().name() + ": " + rejected.getMessage(), now())))
+                    .call(() -> quota.releaseLater(upload.imageId()))
                     .replaceWith((Throwable) rejected)
                     .onFailure().recoverWithUni(e -> release(upload).replaceWith(e));
         }
@@ -218,6 +251,7 @@ public class UploadService {
     private Uni<Completion> expire(PendingUpload upload) {
         return deleteQuietly(upload.uploadKey())
                 .chain(() -> Blocking.call(() -> uploads.close(upload.id(), Status.EXPIRED, null, now())))
+                .call(() -> quota.releaseLater(upload.imageId()))
                 .chain(closed -> Uni.createFrom().<Completion>failure(expired(upload)));
     }
 

@@ -84,6 +84,8 @@ class StartupFailureIT {
                 "Invalid configuration: ADMIN_API_KEY must be at least 16 characters");
         refusedWithOneLine(start(List.of("RATE_LIMIT_GENERATE=ten a minute")),
                 "Invalid configuration: RATE_LIMIT_GENERATE: 'ten a minute' is not <count>/<period>");
+        refusedWithOneLine(start(List.of("QUOTA_SESSION_GENERATIONS_PER_DAY=-1")),
+                "Invalid configuration: QUOTA_SESSION_GENERATIONS_PER_DAY is -1; a quota is 0 (off) or a positive number");
     }
 
     @Case

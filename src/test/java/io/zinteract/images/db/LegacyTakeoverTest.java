@@ -34,7 +34,7 @@ class LegacyTakeoverTest {
                 "SELECT version, type, success FROM flyway_schema_history ORDER BY installed_rank");
         assertEquals("0", history.get(0).get("version"));
         assertEquals("BASELINE", history.get(0).get("type"));
-        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8"), history.stream().map(r -> String.valueOf(r.get("version"))).toList());
+        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), history.stream().map(r -> String.valueOf(r.get("version"))).toList());
         assertTrue(history.stream().allMatch(r -> ((Number) r.get("success")).intValue() == 1));
 
         List<String> columns = Db.rows("SELECT name FROM pragma_table_info('images') ORDER BY cid").stream()
@@ -47,6 +47,8 @@ class LegacyTakeoverTest {
         assertEquals(0, Db.count("SELECT COUNT(*) FROM pending_uploads"), "V5 adds its own table beside the legacy ones");
         assertEquals(0, Db.count("SELECT COUNT(*) FROM image_variants"), "V7 adds its own table too");
         assertEquals(0, Db.count("SELECT COUNT(*) FROM rate_limit_buckets"), "V8 adds its table, unused on SQLite");
+        assertEquals(0, Db.count("SELECT COUNT(*) FROM quota_reservations"), "V9 adds the quota tables");
+        assertEquals(0, Db.count("SELECT COUNT(*) FROM quota_generations"));
         assertEquals(1, Db.count("SELECT COUNT(*) FROM sessions WHERE name = 'Workshop Berlin'"));
         assertEquals(1, Db.count("SELECT COUNT(*) FROM __drizzle_migrations"));
         Map<String, Object> row = Db.rows("SELECT * FROM images WHERE id = ?", LegacyDatabase.PNG_ROW).get(0);

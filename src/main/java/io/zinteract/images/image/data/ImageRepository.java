@@ -43,10 +43,13 @@ public class ImageRepository {
                 row.createdAt(), row.contentType(), row.sizeBytes(), row.sha256(), p.storageClass());
     }
 
-    /** Writes the row of an image about to be generated: who asked for what, no content yet. */
-    public void insertGenerating(NewImageRow row) {
+    /**
+     * Writes the row of an image about to be generated: who asked for what, no content yet. On a connection the caller
+     * holds: the quota decision shares its transaction.
+     */
+    public static int insertGenerating(Connection c, NewImageRow row) throws SQLException {
         Owner o = row.owner();
-        jdbc.update("INSERT INTO images (id, session_id, participant_id, table_id, persona_id, persona_title, prompt, "
+        return Jdbc.update(c, "INSERT INTO images (id, session_id, participant_id, table_id, persona_id, persona_title, prompt, "
                 + "provider, status, migration_status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
                 + Status.GENERATING.sql() + ", " + MigrationStatus.PENDING.sql() + ", ?, ?)", row.id(), o.sessionId(),
                 o.participantId(), o.tableId(), o.personaId(), o.personaTitle(), o.prompt(), o.provider(),
