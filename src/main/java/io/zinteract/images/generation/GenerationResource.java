@@ -45,13 +45,14 @@ public class GenerationResource {
                     schema = @Schema(implementation = GenerationResult.class)))
     @APIResponse(responseCode = "400", ref = OpenApiDefinitions.BAD_REQUEST)
     @APIResponse(responseCode = "409", description = "CONFLICT: the row stopped being 'generating' meanwhile")
-    @APIResponse(responseCode = "429", description = "QUOTA_EXCEEDED: a cap of the session or persona is full, or the "
+    @APIResponse(responseCode = "429", description = "RATE_LIMITED: this client (address, session or participant) is "
+            + "over RATE_LIMIT_GENERATE (Retry-After, RateLimit, RateLimit-Policy; nothing stored or called); or "
+            + "QUOTA_EXCEEDED: a cap of the session or persona is full, or the "
             + "session's generations of the UTC day are used up (with Retry-After: until UTC midnight); refused before "
             + "the provider is called, nothing stored. A generated image too large for a bytes cap is refused too "
             + "(the generation counts, its row is removed)")
     @APIResponse(responseCode = "502", description = "PROVIDER_FAILED: the provider answered without a usable image; "
             + "the row is kept as failed (members imageId, reason)")
-    @APIResponse(responseCode = "429", ref = OpenApiDefinitions.RATE_LIMITED)
     @APIResponse(responseCode = "503", description = "PROVIDER_UNAVAILABLE (with Retry-After; nothing stored), "
             + "PROVIDER_BUSY (RATE_LIMIT_PROVIDER_CALLS spent for all clients; Retry-After; nothing stored), "
             + "STORAGE_UNAVAILABLE or DATABASE_UNAVAILABLE")
