@@ -5,7 +5,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.zinteract.images.support.Db;
 import io.zinteract.images.support.profile.Profiles;
-import io.zinteract.images.support.profile.QuotaProfiles;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;

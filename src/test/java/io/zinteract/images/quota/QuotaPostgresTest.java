@@ -2,7 +2,6 @@ package io.zinteract.images.quota;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.zinteract.images.support.profile.QuotaProfiles;
 
 /**
  * Every quota case on PostgreSQL, where READ COMMITTED would let two concurrent checks both see room: the decisions

@@ -8,7 +8,6 @@ import io.restassured.response.Response;
 import io.zinteract.images.support.Admin;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.Db;
-import io.zinteract.images.support.profile.QuotaProfiles;
 import io.zinteract.images.support.server.ScriptedProviderServer;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -35,8 +34,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
-import static io.zinteract.images.support.profile.QuotaProfiles.BIG;
-import static io.zinteract.images.support.profile.QuotaProfiles.SMALL;
+import static io.zinteract.images.quota.QuotaProfiles.BIG;
+import static io.zinteract.images.quota.QuotaProfiles.SMALL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

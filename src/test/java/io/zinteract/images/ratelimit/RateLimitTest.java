@@ -8,7 +8,7 @@ import io.zinteract.images.support.Admin;
 import io.zinteract.images.support.BucketClient;
 import io.zinteract.images.support.Db;
 import io.zinteract.images.support.TestImages;
-import io.zinteract.images.support.profile.RateLimitProfiles.Trusted;
+import io.zinteract.images.ratelimit.RateLimitProfiles.Trusted;
 import io.zinteract.images.support.profile.S3ProxyResource;
 import io.zinteract.images.support.server.ScriptedProviderServer;
 import org.junit.jupiter.api.BeforeEach;

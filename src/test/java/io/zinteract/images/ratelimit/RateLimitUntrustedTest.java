@@ -6,7 +6,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.zinteract.images.support.Db;
 import io.zinteract.images.support.TestImages;
-import io.zinteract.images.support.profile.RateLimitProfiles.Untrusted;
+import io.zinteract.images.ratelimit.RateLimitProfiles.Untrusted;
 import io.zinteract.images.support.server.ScriptedProviderServer;
 import org.junit.jupiter.api.Test;
 

@@ -210,7 +210,7 @@ public final class Profiles {
      * Also turns eager variants off: they would add objects and CPU behind the back of tests of other features. The
      * variant tests turn them on ({@link VariantProfiles}).
      */
-    static Map<String, String> merge(Map<String, String> overrides) {
+    public static Map<String, String> merge(Map<String, String> overrides) {
         var all = new java.util.HashMap<>(FAST_RETRIES);
         all.put("variants.eager", "false");
         all.putAll(overrides);

@@ -1,5 +1,8 @@
-package io.zinteract.images.support.profile;
+package io.zinteract.images.ratelimit;
 
+import io.zinteract.images.support.profile.S3ProxyResource;
+import io.zinteract.images.support.profile.Profiles;
+import io.zinteract.images.support.profile.ProfileGuard;
 import io.zinteract.images.support.server.ScriptedProviderServer;
 import io.quarkus.test.junit.QuarkusTestProfile;
 

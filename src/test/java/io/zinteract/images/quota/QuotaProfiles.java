@@ -1,5 +1,9 @@
-package io.zinteract.images.support.profile;
+package io.zinteract.images.quota;
 
+import io.zinteract.images.support.profile.S3ProxyResource;
+import io.zinteract.images.support.profile.Profiles;
+import io.zinteract.images.support.profile.ProfileGuard;
+import io.zinteract.images.support.profile.PostgresResource;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.zinteract.images.support.TestImages;
 import io.zinteract.images.support.server.ScriptedProviderServer;
