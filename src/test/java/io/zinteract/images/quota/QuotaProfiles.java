@@ -1,6 +1,5 @@
 package io.zinteract.images.quota;
 
-import io.zinteract.images.support.profile.S3ProxyResource;
 import io.zinteract.images.support.profile.Profiles;
 import io.zinteract.images.support.profile.ProfileGuard;
 import io.zinteract.images.support.profile.PostgresResource;
@@ -37,19 +36,18 @@ public final class QuotaProfiles {
                 "quota.session-generations-per-day", Long.toString(GENERATIONS_PER_DAY));
     }
 
-    /** Every cap on, R2 storage on, the scripted provider (which also serves the ingest tests' URLs) on SQLite. */
-    public static class Caps implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return ProfileGuard.guarded(this, new TestResourceEntry(S3ProxyResource.class),
-                    new TestResourceEntry(ScriptedProviderServer.class));
-        }
+    /** Every cap on, R2 storage on, and the overrides of the generation profile. */
+    static Map<String, String> capsWithR2() {
+        var all = Profiles.merge(caps());
+        all.put("images.enable-r2-storage", "true");
+        return all;
+    }
 
+    /** Every cap on, R2 storage on, the scripted provider (which also serves the ingest tests' URLs) on SQLite. */
+    public static class Caps extends Profiles.GenerationWithR2 {
         @Override
         public Map<String, String> getConfigOverrides() {
-            var all = Profiles.merge(caps());
-            all.put("images.enable-r2-storage", "true");
-            return all;
+            return capsWithR2();
         }
     }
 
@@ -63,9 +61,7 @@ public final class QuotaProfiles {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            var all = Profiles.merge(caps());
-            all.put("images.enable-r2-storage", "true");
-            return all;
+            return capsWithR2();
         }
     }
 }
