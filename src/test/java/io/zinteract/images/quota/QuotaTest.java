@@ -383,19 +383,22 @@ class QuotaTest {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
+    /** Asks for a presigned upload of {@code size} PNG bytes. */
+    private static Response createUpload(String persona, String session, long size) {
+        return given().contentType(ContentType.JSON).body(Map.of("personaId", persona, "prompt", "p",
+                "sessionId", session, "contentType", "image/png", "size", size)).post("/api/images/uploads");
+    }
+
     @Test
     void aPresignedUploadIsRefusedAtCreationOverTheCapAndHoldsItsRoomOnceCreated() throws Exception {
         String session = unique("s-pre");
         String persona = unique("p-pre");
-        JsonPath ticket = given().contentType(ContentType.JSON).body(Map.of("personaId", persona, "prompt", "p",
-                "sessionId", session, "contentType", "image/png", "size", BIG.length)).post("/api/images/uploads")
-                .then().statusCode(201).extract().jsonPath();
+        JsonPath ticket = createUpload(persona, session, BIG.length).then().statusCode(201).extract().jsonPath();
         stored(BIG, persona, session);
         // The upload's declared bytes are held: the session is full although only one image is stored.
         refusedUntilDeleted(upload(SMALL, persona, session), "session-bytes", QuotaProfiles.SESSION_BYTES,
                 2L * BIG.length);
-        Response r = given().contentType(ContentType.JSON).body(Map.of("personaId", persona, "prompt", "p",
-                "sessionId", session, "contentType", "image/png", "size", SMALL.length)).post("/api/images/uploads");
+        Response r = createUpload(persona, session, SMALL.length);
         refusedUntilDeleted(r, "session-bytes", QuotaProfiles.SESSION_BYTES, 2L * BIG.length);
         assertEquals(1, Db.count("SELECT COUNT(*) FROM pending_uploads WHERE session_id = ?", session),
                 "the refused upload was not created");
@@ -414,9 +417,7 @@ class QuotaTest {
     void aCompletionWithoutRoomDeletesTheUploadedObject() throws Exception {
         String session = unique("s-lost");
         String persona = unique("p-lost");
-        JsonPath ticket = given().contentType(ContentType.JSON).body(Map.of("personaId", persona, "prompt", "p",
-                "sessionId", session, "contentType", "image/png", "size", BIG.length)).post("/api/images/uploads")
-                .then().statusCode(201).extract().jsonPath();
+        JsonPath ticket = createUpload(persona, session, BIG.length).then().statusCode(201).extract().jsonPath();
         assertEquals(200, put(ticket, BIG));
         try (Connection c = Db.openConfigured();
                 PreparedStatement ps = c.prepareStatement("DELETE FROM quota_reservations WHERE id = ?")) {
